@@ -1,0 +1,52 @@
+# Two entry points: `make demo` runs the site with demo content, `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= config.settings
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: demo test test-sqlite test-postgres lint messages install system-deps clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock || $(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages the browser tests need: chromium, CJK fonts, gettext for catalogs.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	fi
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+demo: $(STAMP) system-deps messages
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input -v 0
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops it)"
+	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+
+test: $(STAMP) system-deps messages lint
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --no-input -v 0
+	$(MAKE) test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3*

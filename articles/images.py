@@ -1,0 +1,118 @@
+"""Cover images: validation by content, EXIF stripping and responsive renditions."""
+
+import hashlib
+import io
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+RENDITION_FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
+
+
+def _open(file):
+    """Open ``file`` with Pillow, reading only its header; raise ValidationError if unusable."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(file)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise ValidationError(
+                _("Upload a JPEG, PNG or WebP image; this file is not one."), code="invalid"
+            )
+    return image
+
+
+def validate_cover(file):
+    """Refuse anything but a real JPEG, PNG or WebP within the size and pixel limits."""
+    if getattr(file, "_committed", False):
+        return  # stored earlier, so it was checked then
+    if file.size > settings.COVER_MAX_BYTES:
+        raise ValidationError(
+            _("The image is larger than %(limit)d MB."),
+            code="too_large",
+            params={"limit": settings.COVER_MAX_BYTES // (1024 * 1024)},
+        )
+    image = _open(file)
+    if image.format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("Upload a JPEG, PNG or WebP image; this file is not one."), code="invalid"
+        )
+    width, height = image.size
+    if width * height > settings.COVER_MAX_PIXELS:
+        raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+    try:
+        image.verify()
+    except Exception:
+        raise ValidationError(_("The image file is damaged."), code="damaged")
+    finally:
+        file.seek(0)
+
+
+def _encode(image, fmt):
+    buffer = io.BytesIO()
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    # Saving without an ``exif=`` argument writes no EXIF: GPS and camera data are dropped.
+    options = {"quality": 82, "optimize": True} if fmt in ("JPEG", "WEBP") else {"optimize": True}
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def process_cover(file):
+    """Return the cleaned original (EXIF removed, upright) and its renditions.
+
+    The result is ``(content, extension, renditions)`` where ``renditions``
+    maps ``"webp"`` and ``"jpg"`` to lists of ``[width, height, storage name]``.
+    Rendition files are written to the default storage under names derived
+    from the content, so the same image is never stored twice.
+    """
+    image = _open(file)
+    fmt = image.format
+    image.load()
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    content = _encode(image, fmt)
+    digest = hashlib.sha256(content).hexdigest()[:20]
+
+    widths = [w for w in settings.COVER_WIDTHS if w < image.width] + [image.width]
+    widths = sorted(set(widths))[: len(settings.COVER_WIDTHS)]
+    renditions = {ext: [] for ext, _fmt, _type in RENDITION_FORMATS}
+    for width in widths:
+        height = max(1, round(image.height * width / image.width))
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+        for ext, rendition_fmt, _type in RENDITION_FORMATS:
+            name = f"covers/renditions/{digest}-{width}.{ext}"
+            if not default_storage.exists(name):
+                name = default_storage.save(name, ContentFile(_encode(resized, rendition_fmt)))
+            renditions[ext].append([width, height, name])
+    return content, ALLOWED_FORMATS[fmt], renditions
+
+
+def picture_sources(renditions):
+    """Describe a cover's renditions for ``<picture>``: one ``<source>`` and the ``<img>``."""
+    if not renditions or not renditions.get("jpg"):
+        return None
+
+    def srcset(ext):
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w" for width, _h, name in renditions[ext]
+        )
+
+    width, height, name = renditions["jpg"][-1]
+    return {
+        "webp_srcset": srcset("webp"),
+        "jpg_srcset": srcset("jpg"),
+        "src": default_storage.url(name),
+        "width": width,
+        "height": height,
+    }

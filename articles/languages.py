@@ -1,0 +1,49 @@
+"""Links between the language versions of a page: the switcher and hreflang alternates."""
+
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+
+def html_lang(code):
+    """BCP 47 tag for a Django language code: ``zh-hans`` -> ``zh-Hans``."""
+    language, _sep, script = code.partition("-")
+    return f"{language}-{script.title()}" if len(script) == 4 else code
+
+
+class LanguageLinks(list):
+    """The entries of :func:`language_links`, with the page's canonical and x-default URLs."""
+
+    @property
+    def current(self):
+        return next((link for link in self if link["current"]), None)
+
+    @property
+    def x_default(self):
+        available = [link for link in self if link["available"]]
+        default = [link for link in available if link["code"] == settings.LANGUAGE_CODE]
+        return (default or available or [None])[0]
+
+
+def language_links(request, available=None):
+    """One entry per language: its name, the same page's URL in it, and whether it exists.
+
+    ``available`` lists the languages the page exists in (an article may lack
+    one); by default a page exists in every language.
+    """
+    current = translation.get_language()
+    links = LanguageLinks()
+    for code, name in settings.LANGUAGES:
+        url = translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                "lang": html_lang(code),
+                "name": name,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "current": code == current,
+                "available": available is None or code in available,
+            }
+        )
+    return links

@@ -1,0 +1,270 @@
+"""Categories, articles and the curated links between them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from modeltranslation.utils import build_localized_fieldname
+
+from . import images, richtext
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:category", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one visibility rule: published, and the publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def available_in(self, language):
+        """Articles with a title and a body in ``language``."""
+        title = build_localized_fieldname("title", language)
+        body = build_localized_fieldname("body", language)
+        return self.exclude(**{title: ""}).exclude(**{body: ""}).filter(
+            **{f"{title}__isnull": False, f"{body}__isnull": False}
+        )
+
+    def missing_in(self, language):
+        title = build_localized_fieldname("title", language)
+        body = build_localized_fieldname("body", language)
+        return self.filter(
+            Q(**{title: ""})
+            | Q(**{body: ""})
+            | Q(**{f"{title}__isnull": True})
+            | Q(**{f"{body}__isnull": True})
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        max_length=120,
+        help_text=_("Letters, digits and hyphens; shared by both languages."),
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    body = ProseEditorField(
+        _("body"), blank=True, extensions=richtext.EDITOR_EXTENSIONS, sanitize=richtext.sanitize
+    )
+    meta_description = models.CharField(
+        _("meta description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown by search engines; the summary is used when empty."),
+    )
+    cover = models.ImageField(
+        _("cover image"),
+        upload_to="covers/",
+        blank=True,
+        validators=[images.validate_cover],
+        width_field="cover_width",
+        height_field="cover_height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cover_alt = models.CharField(
+        _("cover alt text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describes the cover image for people who cannot see it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A published article appears on the site from this time on."),
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    related = models.ManyToManyField(
+        "self", through="RelatedLink", symmetrical=False, related_name="+", blank=True
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def url_in(self, language):
+        with translation.override(language):
+            return self.get_absolute_url()
+
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    def is_available_in(self, language):
+        return all(
+            getattr(self, build_localized_fieldname(name, language))
+            for name in ("title", "body")
+        )
+
+    def available_languages(self):
+        return [code for code in language_codes() if self.is_available_in(code)]
+
+    @property
+    def picture(self):
+        return images.picture_sources(self.cover_renditions)
+
+    def related_for(self, language):
+        """Curated related articles visible in ``language``, filled up from the category."""
+        limit = settings.RELATED_ARTICLES_COUNT
+        visible = Article.objects.published().available_in(language)
+        curated = list(
+            visible.filter(incoming_links__from_article=self).order_by(
+                "incoming_links__sort_order", "incoming_links__id"
+            )[:limit]
+        )
+        if len(curated) < limit:
+            seen = [self.pk, *(a.pk for a in curated)]
+            curated += visible.filter(category_id=self.category_id).exclude(pk__in=seen)[
+                : limit - len(curated)
+            ]
+        return curated
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for code in language_codes():
+            title = getattr(self, build_localized_fieldname("title", code), "")
+            body = getattr(self, build_localized_fieldname("body", code), "")
+            if bool(title) != bool(richtext.sanitize(body or "")):
+                field = build_localized_fieldname("body" if title else "title", code)
+                errors[field] = _("Give this language both a title and a body, or neither.")
+            alt = getattr(self, build_localized_fieldname("cover_alt", code), "")
+            if self.cover and title and not alt:
+                errors[build_localized_fieldname("cover_alt", code)] = _(
+                    "Describe the cover image in every language the article is written in."
+                )
+        if not any(
+            getattr(self, build_localized_fieldname("title", c), "") for c in language_codes()
+        ):
+            errors.setdefault(
+                build_localized_fieldname("title", settings.LANGUAGE_CODE),
+                _("Write the article in at least one language."),
+            )
+        if self.slug:
+            taken = PreviousSlug.objects.filter(slug=self.slug)
+            if self.pk:
+                taken = taken.exclude(article_id=self.pk)
+            if taken.exists():
+                errors["slug"] = _("This slug was used by another article; choose another.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        for code in language_codes():
+            field = build_localized_fieldname("body", code)
+            setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
+        if self.cover and not self.cover._committed:
+            content, ext, self.cover_renditions = images.process_cover(self.cover.file)
+            stem = self.cover.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "cover"
+            self.cover.save(f"{stem}.{ext}", ContentFile(content), save=False)
+        elif not self.cover:
+            self.cover_renditions = {}
+        super().save(*args, **kwargs)
+        old_slug = getattr(self, "_loaded_slug", None)
+        if old_slug and old_slug != self.slug:
+            PreviousSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
+        PreviousSlug.objects.filter(slug=self.slug).delete()
+        self._loaded_slug = self.slug
+
+
+class RelatedLink(models.Model):
+    from_article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    to_article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="incoming_links",
+        verbose_name=_("related article"),
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("related article")
+        verbose_name_plural = _("related articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_article", "to_article"], name="related_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_article=F("to_article")), name="related_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_article} → {self.to_article}"
+
+    def clean(self):
+        if self.from_article_id and self.from_article_id == self.to_article_id:
+            raise ValidationError({"to_article": _("An article cannot be related to itself.")})
+
+
+class PreviousSlug(models.Model):
+    """An old slug of an article, kept so that old links answer with a redirect."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="previous_slugs")
+    slug = models.SlugField(_("slug"), unique=True, max_length=120)
+
+    class Meta:
+        verbose_name = _("previous slug")
+        verbose_name_plural = _("previous slugs")
+
+    def __str__(self):
+        return self.slug

@@ -1,0 +1,15 @@
+"""Fields that exist once per language (modeltranslation adds title_en, title_zh_hans, …)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Article, Category
+
+
+@register(Category)
+class CategoryTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "body", "cover_alt", "meta_description")

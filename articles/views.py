@@ -1,0 +1,145 @@
+"""Pages a visitor reads: the home page, categories, articles; robots.txt and error pages."""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from .languages import html_lang, language_links
+from .models import Article, Category, PreviousSlug
+
+
+def can_preview(user):
+    """Staff who may edit articles see drafts and scheduled articles."""
+    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+
+
+def _paginate(request, queryset):
+    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page")
+
+
+def _listing(language):
+    return (
+        Article.objects.published()
+        .available_in(language)
+        .select_related("category")
+        .only(
+            "slug",
+            "publish_at",
+            "cover_renditions",
+            f"title_{language.replace('-', '_')}",
+            f"summary_{language.replace('-', '_')}",
+            f"cover_alt_{language.replace('-', '_')}",
+            "category__slug",
+            f"category__name_{language.replace('-', '_')}",
+        )
+    )
+
+
+@require_safe
+def language_redirect(request):
+    """Send ``/`` to the home page in the visitor's language (Accept-Language, then default)."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = HttpResponseRedirect(reverse("articles:home"))
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+@require_safe
+def home(request):
+    page = _paginate(request, _listing(translation.get_language()))
+    return render(request, "articles/home.html", {"page": page})
+
+
+@require_safe
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    articles = _listing(translation.get_language()).filter(category=category)
+    page = _paginate(request, articles)
+    return render(request, "articles/category.html", {"category": category, "page": page})
+
+
+@require_safe
+def article_detail(request, slug):
+    language = translation.get_language()
+    articles = Article.objects.select_related("category")
+    preview = can_preview(request.user)
+    if not preview:
+        articles = articles.published()
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
+        if previous is None:
+            raise Http404("No such article")
+        return redirect(previous.article, permanent=True)
+
+    available = article.available_languages()
+    links = language_links(request, available)
+    if language not in available:
+        response = render(
+            request,
+            "articles/missing_translation.html",
+            {"article": article, "language_links": links, "noindex": True},
+            status=404,
+        )
+    else:
+        context = {
+            "article": article,
+            "related": article.related_for(language),
+            "language_links": links,
+            "preview": preview and not article.is_published(),
+        }
+        response = render(request, "articles/detail.html", context)
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def media_file(request, path):
+    """Serve an uploaded file from local storage, never as a page the browser would run."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if not response.get("Content-Type", "").startswith("image/"):
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    # Renditions are named after their content, so they never change.
+    immutable = path.startswith("covers/renditions/")
+    patch_cache_control(response, public=True, max_age=31536000 if immutable else 3600)
+    return response
+
+
+def page_not_found(request, exception):
+    context = {"language_links": language_links(request), "noindex": True}
+    return render(request, "404.html", context, status=404)
+
+
+def server_error(request):
+    # No request context: nothing that failed once (database, session) is asked again.
+    context = {
+        "site_name": settings.SITE_NAME,
+        "html_lang": html_lang(translation.get_language() or settings.LANGUAGE_CODE),
+        "noindex": True,
+    }
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

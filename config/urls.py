@@ -1,0 +1,29 @@
+"""Every public page lives under a language prefix; admin and machine files do not."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles.sitemaps import ArticleSitemap, HomeSitemap
+from articles.views import language_redirect, media_file, robots_txt
+
+sitemaps = {"home": HomeSitemap, "articles": ArticleSitemap}
+
+urlpatterns = [
+    path("", language_redirect, name="root"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("admin/", admin.site.urls),
+    # Local uploads; a cloud media store serves its own files instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("comments/", include("comments.urls")),
+    prefix_default_language=True,
+)
+
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"

@@ -1,0 +1,7 @@
+"""The site's settings with a throwaway secret key, so tests run without any environment."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-0123456789")
+
+from config.settings import *  # noqa: E402, F403
