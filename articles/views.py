@@ -11,6 +11,10 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from comments.forms import CommentForm
+from comments.models import OWN_COMMENTS_KEY, Comment
+from comments.moderation import comments_closed
+
 from .languages import html_lang, language_links
 from .models import Article, Category, PreviousSlug
 
@@ -84,26 +88,43 @@ def article_detail(request, slug):
             raise Http404("No such article")
         return redirect(previous.article, permanent=True)
 
-    available = article.available_languages()
-    links = language_links(request, available)
-    if language not in available:
-        response = render(
-            request,
-            "articles/missing_translation.html",
-            {"article": article, "language_links": links, "noindex": True},
-            status=404,
-        )
-    else:
+    if not article.is_available_in(language):
         context = {
             "article": article,
-            "related": article.related_for(language),
-            "language_links": links,
-            "preview": preview and not article.is_published(),
+            "language_links": language_links(request, article.available_languages()),
+            "noindex": True,
         }
-        response = render(request, "articles/detail.html", context)
+        return render(request, "articles/missing_translation.html", context, status=404)
+    reply_to = None
+    if request.GET.get("reply_to", "").isdigit():
+        reply_to = article.comments.approved().filter(pk=request.GET["reply_to"]).first()
+    form = CommentForm(article, reply_to=reply_to)
+    response = render_article(request, article, comment_form=form)
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def render_article(request, article, comment_form=None, status=200):
+    """The article page: text, related articles, comments and the comment form."""
+    language = translation.get_language()
+    own_ids = request.session.get(OWN_COMMENTS_KEY, [])
+    comments = Comment.objects.thread(article, own_ids)
+    context = {
+        "article": article,
+        "related": article.related_for(language),
+        "language_links": language_links(request, article.available_languages()),
+        "preview": not article.is_published(),
+        "comments": comments,
+        "comment_count": sum(
+            item.status == Comment.Status.APPROVED
+            for comment in comments
+            for item in (comment, *comment.shown_replies)
+        ),
+        "comments_closed": comments_closed(article),
+        "comment_form": comment_form,
+    }
+    return render(request, "articles/detail.html", context, status=status)
 
 
 @require_safe

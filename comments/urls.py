@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "comments"
-urlpatterns = []
+urlpatterns = [
+    path("<slug:slug>/", views.post_comment, name="post"),
+]

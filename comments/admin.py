@@ -1,0 +1,149 @@
+"""The moderation queue: pending comments first, bulk decisions, staff replies."""
+
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Comment, DisallowedWord
+
+
+def _moderate(modeladmin, request, queryset, status):
+    count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d comment marked “%(status)s”.",
+            "%(count)d comments marked “%(status)s”.",
+            count,
+        )
+        % {"count": count, "status": Comment.Status(status).label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Approve selected comments"), permissions=["change"])
+def approve(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, Comment.Status.APPROVED)
+
+
+@admin.action(description=_("Reject selected comments"), permissions=["change"])
+def reject(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, Comment.Status.REJECTED)
+
+
+@admin.action(description=_("Mark selected comments as spam"), permissions=["change"])
+def mark_spam(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, Comment.Status.SPAM)
+
+
+@admin.action(description=_("Not spam: back to the queue"), permissions=["change"])
+def not_spam(modeladmin, request, queryset):
+    _moderate(modeladmin, request, queryset, Comment.Status.PENDING)
+
+
+class StaffReplyInline(admin.StackedInline):
+    """Moderators answer a comment here; their reply is published as a staff reply."""
+
+    model = Comment
+    fk_name = "parent"
+    extra = 1
+    fields = ["name", "body", "status"]
+    verbose_name = _("staff reply")
+    verbose_name_plural = _("staff replies")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        name_field = formset.form.base_fields["name"]
+        name_field.initial = request.user.get_full_name() or request.user.get_username()
+        formset.form.base_fields["status"].initial = Comment.Status.APPROVED
+        return formset
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "name", "status", "language", "article_link", "created_at"]
+    list_display_links = ["excerpt"]
+    list_filter = ["status", "language", "by_staff", ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "body"]
+    list_select_related = ["article"]
+    list_per_page = 50
+    actions = [approve, reject, mark_spam, not_spam]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "article_link",
+        "parent",
+        "language",
+        "created_at",
+        "spam_reason",
+        "moderated_by",
+        "moderated_at",
+    ]
+    fields = [
+        "article_link",
+        "parent",
+        "name",
+        "email",
+        "body",
+        "status",
+        "language",
+        "created_at",
+        "spam_reason",
+        "moderated_by",
+        "moderated_at",
+    ]
+    inlines = [StaffReplyInline]
+
+    def get_queryset(self, request):
+        # The queue: pending first, then the newest.
+        pending_first = Case(
+            When(status=Comment.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return super().get_queryset(request).alias(pending_first=pending_first)
+
+    def get_ordering(self, request):
+        return ["pending_first", "-created_at"]
+
+    def has_add_permission(self, request):
+        return False  # visitors write comments; staff reply from a comment's page
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.parent_id is None else []
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description=_("article"), ordering="article")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>', comment.get_absolute_url(), comment.article
+        )
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.moderate(obj.status, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        replies = formset.save(commit=False)
+        for reply in replies:
+            if reply.pk is None:
+                reply.article = form.instance.article
+                reply.language = form.instance.language
+                reply.by_staff = True
+            reply.moderate(reply.status, request.user)
+            reply.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(DisallowedWord)
+class DisallowedWordAdmin(admin.ModelAdmin):
+    list_display = ["word"]
+    search_fields = ["word"]

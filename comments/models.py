@@ -1,0 +1,118 @@
+"""Comments that visitors post under articles, and the words that hold a comment for review."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+
+# The session remembers a visitor's own comments, so they see them while pending.
+OWN_COMMENTS_KEY = "own_comments"
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """The one rule for what the public sees."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def for_page(self, article, own_ids=()):
+        """Approved comments of ``article`` plus the visitor's own, oldest first."""
+        visible = models.Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            visible |= models.Q(pk__in=list(own_ids))
+        return self.filter(visible, article=article).order_by("created_at", "id")
+
+    def thread(self, article, own_ids=()):
+        """Top-level comments for the page, each with its ``shown_replies``, in one query."""
+        comments = list(self.for_page(article, own_ids).defer("email", "ip_hash", "user_agent"))
+        by_id = {comment.pk: comment for comment in comments}
+        top = []
+        for comment in comments:
+            comment.shown_replies = []
+            parent = by_id.get(comment.parent_id)
+            if comment.parent_id is None:
+                top.append(comment)
+            elif parent is not None:
+                parent.shown_replies.append(comment)
+        return top
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("email"), blank=True)
+    body = models.TextField(_("comment"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    spam_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
+    by_staff = models.BooleanField(_("staff reply"), default=False)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.url_in(self.language)}#comment-{self.pk}"
+
+    def moderate(self, status, user):
+        self.status = status
+        self.moderated_by = user
+        self.moderated_at = timezone.now()
+
+
+class DisallowedWord(models.Model):
+    """A word or phrase that holds a comment for review as spam."""
+
+    word = models.CharField(_("word or phrase"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("disallowed word")
+        verbose_name_plural = _("disallowed words")
+
+    def __str__(self):
+        return self.word

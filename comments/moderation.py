@@ -1,0 +1,110 @@
+"""The one place that decides what happens to a comment: closed, held as spam, or pending.
+
+Nothing a visitor sends is published before a moderator approves it, and
+nothing is dropped: suspected spam is stored with status spam for review.
+"""
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import Comment, DisallowedWord
+
+logger = logging.getLogger(__name__)
+
+LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|xyz|top|ru|cn)\b", re.I)
+
+
+def comments_closed(article):
+    """Closed by the editor's switch, or by age when COMMENTS_CLOSE_AFTER_DAYS is set."""
+    if not article.comments_open:
+        return True
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return bool(days) and article.publish_at < timezone.now() - timedelta(days=days)
+
+
+def hash_ip(ip):
+    """A keyed hash: the same address gives the same value, but the address is not stored."""
+    return salted_hmac("comments.ip", ip or "", algorithm="sha256").hexdigest() if ip else ""
+
+
+def spam_reasons(comment, *, honeypot, seconds_to_fill):
+    """Why ``comment`` looks like spam; an empty list when it does not."""
+    reasons = []
+    if honeypot:
+        reasons.append("honeypot field filled")
+    if seconds_to_fill < settings.COMMENTS_MIN_SECONDS:
+        reasons.append(f"sent {seconds_to_fill:.1f} s after the form was shown")
+    if len(LINK.findall(comment.body)) > settings.COMMENTS_MAX_LINKS:
+        reasons.append("too many links")
+    text = f"{comment.name}\n{comment.body}".casefold()
+    words = [w for w in DisallowedWord.objects.values_list("word", flat=True) if w.casefold() in text]
+    if words:
+        reasons.append("disallowed words: " + ", ".join(words))
+    recent = Comment.objects.filter(
+        article=comment.article,
+        body=comment.body,
+        created_at__gte=timezone.now() - timedelta(hours=1),
+    )
+    if recent.exists():
+        reasons.append("same text posted on this article within the hour")
+    return reasons
+
+
+def submit(form, request):
+    """Store a valid comment with the status moderation gives it; notify after commit."""
+    data = form.cleaned_data
+    comment = Comment(
+        article=form.article,
+        parent=data["parent"],
+        name=data["name"],
+        email=data["email"],
+        body=data["body"],
+        language=translation.get_language(),
+        ip_hash=hash_ip(request.META.get("REMOTE_ADDR")),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+    )
+    with transaction.atomic():
+        reasons = spam_reasons(
+            comment, honeypot=data["website"], seconds_to_fill=form.seconds_to_fill()
+        )
+        if reasons:
+            comment.status = Comment.Status.SPAM
+            comment.spam_reason = "; ".join(reasons)[:200]
+        comment.save()
+        if comment.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: notify_moderators(comment, request))
+    return comment
+
+
+def moderator_emails():
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name="Moderators"
+    ).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)) | set(settings.COMMENTS_NOTIFY))
+
+
+def notify_moderators(comment, request):
+    """Email the moderators; a failure is logged and never touches the stored comment."""
+    recipients = moderator_emails()
+    if not recipients:
+        return
+    url = request.build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk]))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New comment awaiting moderation on “%(title)s”") % {
+            "title": comment.article.title
+        }
+    body = f"{comment.name}:\n\n{comment.body}\n\n{url}\n"
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception:
+        logger.exception("Could not email moderators about comment %s", comment.pk)

@@ -1,0 +1,50 @@
+"""Posting a comment: a plain form, POST-redirect-GET, the article page again on errors."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from articles.models import Article
+from articles.views import render_article
+
+from . import moderation
+from .forms import CommentForm
+from .models import OWN_COMMENTS_KEY
+
+
+@require_POST
+def post_comment(request, slug):
+    language = translation.get_language()
+    article = (
+        Article.objects.published().available_in(language).select_related("category")
+    ).filter(slug=slug).first()
+    if article is None:
+        raise Http404("No such article")
+
+    if is_ratelimited(
+        request, group="comments.post", key="ip", rate=settings.COMMENTS_RATE, increment=True
+    ):
+        return render(request, "429.html", {"noindex": True}, status=429)
+
+    if moderation.comments_closed(article):
+        messages.error(request, _("Comments on this article are closed."))
+        return render_article(request, article, status=403)
+
+    form = CommentForm(article, request.POST)
+    if not form.is_valid():
+        if "token" in form.errors:
+            form.fresh_token()
+        return render_article(request, article, comment_form=form, status=400)
+
+    comment = moderation.submit(form, request)
+    request.session[OWN_COMMENTS_KEY] = [*request.session.get(OWN_COMMENTS_KEY, []), comment.pk][-50:]
+    messages.success(
+        request,
+        _("Thank you. Your comment is awaiting moderation and will appear once approved."),
+    )
+    return redirect(f"{article.get_absolute_url()}#comments")
