@@ -24,7 +24,7 @@ system-deps:
 	fi
 
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 demo: $(STAMP) system-deps messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0

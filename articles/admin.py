@@ -79,9 +79,7 @@ class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
     def view_on_site_links(self, article):
         if not article.pk:
             return _("Save the article first.")
-        links = [
-            (article.url_in(code), html_lang(code)) for code in article.available_languages()
-        ]
+        links = [(article.url_in(code), html_lang(code)) for code in article.available_languages()]
         if not links:
             return "—"
         return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)

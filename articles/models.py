@@ -43,8 +43,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles with a title and a body in ``language``."""
         title = build_localized_fieldname("title", language)
         body = build_localized_fieldname("body", language)
-        return self.exclude(**{title: ""}).exclude(**{body: ""}).filter(
-            **{f"{title}__isnull": False, f"{body}__isnull": False}
+        return (
+            self.exclude(**{title: ""})
+            .exclude(**{body: ""})
+            .filter(**{f"{title}__isnull": False, f"{body}__isnull": False})
         )
 
     def missing_in(self, language):
@@ -148,8 +150,7 @@ class Article(models.Model):
 
     def is_available_in(self, language):
         return all(
-            getattr(self, build_localized_fieldname(name, language))
-            for name in ("title", "body")
+            getattr(self, build_localized_fieldname(name, language)) for name in ("title", "body")
         )
 
     def available_languages(self):
@@ -168,11 +169,10 @@ class Article(models.Model):
                 "incoming_links__sort_order", "incoming_links__id"
             )[:limit]
         )
-        if len(curated) < limit:
-            seen = [self.pk, *(a.pk for a in curated)]
-            curated += visible.filter(category_id=self.category_id).exclude(pk__in=seen)[
-                : limit - len(curated)
-            ]
+        # Always ask for the fill, so the page costs the same queries either way.
+        seen = {self.pk, *(article.pk for article in curated)}
+        fill = visible.filter(category_id=self.category_id).exclude(pk=self.pk)[: 2 * limit]
+        curated += [article for article in fill if article.pk not in seen][: limit - len(curated)]
         return curated
 
     def clean(self):

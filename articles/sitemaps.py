@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from django.utils import translation
 
 from .models import Article
 
@@ -48,8 +47,13 @@ class ArticleSitemap(Sitemap):
                 {"lang_code": code, "location": f"{protocol}://{domain}{article.url_in(code)}"}
                 for code in languages
             ]
-            default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+            default = (
+                settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
+            )
             url["alternates"].append(
-                {"lang_code": "x-default", "location": f"{protocol}://{domain}{article.url_in(default)}"}
+                {
+                    "lang_code": "x-default",
+                    "location": f"{protocol}://{domain}{article.url_in(default)}",
+                }
             )
         return urls

@@ -19,9 +19,7 @@ TOKEN_SALT = "comments.form"
 TOKEN_MAX_AGE = 24 * 60 * 60
 
 # Embedding, override and isolate controls can make text read backwards.
-_BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None
-)
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], None)
 
 
 def clean_text(value, multiline):
@@ -103,20 +101,19 @@ class CommentForm(forms.Form):
         return body
 
     def clean_token(self):
+        bad = forms.ValidationError(
+            _("This form could not be checked. Please send it again."), code="bad_token"
+        )
         try:
-            data = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-        except signing.SignatureExpired:
+            data = signing.loads(self.cleaned_data["token"], salt=TOKEN_SALT)
+        except signing.BadSignature:
+            raise bad
+        if not isinstance(data, dict) or data.get("a") != self.article.pk:
+            raise bad
+        if not isinstance(data.get("t"), int) or time.time() - data["t"] > TOKEN_MAX_AGE:
             raise forms.ValidationError(
                 _("This form was opened more than a day ago. Please send it again."),
                 code="expired",
-            )
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                _("This form could not be checked. Please send it again."), code="bad_token"
-            )
-        if not isinstance(data, dict) or data.get("a") != self.article.pk:
-            raise forms.ValidationError(
-                _("This form could not be checked. Please send it again."), code="bad_token"
             )
         self.shown_at = data["t"]
         return self.cleaned_data["token"]

@@ -47,7 +47,9 @@ def spam_reasons(comment, *, honeypot, seconds_to_fill):
     if len(LINK.findall(comment.body)) > settings.COMMENTS_MAX_LINKS:
         reasons.append("too many links")
     text = f"{comment.name}\n{comment.body}".casefold()
-    words = [w for w in DisallowedWord.objects.values_list("word", flat=True) if w.casefold() in text]
+    words = [
+        w for w in DisallowedWord.objects.values_list("word", flat=True) if w.casefold() in text
+    ]
     if words:
         reasons.append("disallowed words: " + ", ".join(words))
     recent = Comment.objects.filter(
@@ -87,9 +89,9 @@ def submit(form, request):
 
 
 def moderator_emails():
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name="Moderators"
-    ).exclude(email="")
+    users = (
+        get_user_model().objects.filter(is_active=True, groups__name="Moderators").exclude(email="")
+    )
     return sorted(set(users.values_list("email", flat=True)) | set(settings.COMMENTS_NOTIFY))
 
 

@@ -21,8 +21,10 @@ from .models import OWN_COMMENTS_KEY
 def post_comment(request, slug):
     language = translation.get_language()
     article = (
-        Article.objects.published().available_in(language).select_related("category")
-    ).filter(slug=slug).first()
+        (Article.objects.published().available_in(language).select_related("category"))
+        .filter(slug=slug)
+        .first()
+    )
     if article is None:
         raise Http404("No such article")
 
@@ -42,7 +44,9 @@ def post_comment(request, slug):
         return render_article(request, article, comment_form=form, status=400)
 
     comment = moderation.submit(form, request)
-    request.session[OWN_COMMENTS_KEY] = [*request.session.get(OWN_COMMENTS_KEY, []), comment.pk][-50:]
+    request.session[OWN_COMMENTS_KEY] = [*request.session.get(OWN_COMMENTS_KEY, []), comment.pk][
+        -50:
+    ]
     messages.success(
         request,
         _("Thank you. Your comment is awaiting moderation and will appear once approved."),

@@ -179,7 +179,9 @@ if env_bool("DJANGO_BEHIND_PROXY"):
 
 # Mail: the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = "django.core.mail.backends." + ("smtp" if EMAIL_HOST else "console") + ".EmailBackend"
+EMAIL_BACKEND = (
+    "django.core.mail.backends." + ("smtp" if EMAIL_HOST else "console") + ".EmailBackend"
+)
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")

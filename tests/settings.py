@@ -2,6 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-0123456789")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-in-production-0123456789"
+)
+os.environ.setdefault("DJANGO_HTTPS", "0")  # the test client speaks plain HTTP
 
 from config.settings import *  # noqa: E402, F403

@@ -53,7 +53,10 @@ def draw_cover(hue, size=(1600, 900)):
 
 
 def localized(field, values):
-    return {build_localized_fieldname(field, code): values.get(code, "") for code, _ in settings.LANGUAGES}
+    return {
+        build_localized_fieldname(field, code): values.get(code, "")
+        for code, _ in settings.LANGUAGES
+    }
 
 
 class Command(BaseCommand):
@@ -74,7 +77,9 @@ class Command(BaseCommand):
                 )[0]
                 for item in data["categories"]
             }
-            articles = {item["slug"]: self.load_article(item, categories) for item in data["articles"]}
+            articles = {
+                item["slug"]: self.load_article(item, categories) for item in data["articles"]
+            }
             for item in data["articles"]:
                 article = articles[item["slug"]]
                 article.related_links.all().delete()

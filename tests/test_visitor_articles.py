@@ -1,0 +1,252 @@
+"""What a visitor sees: lists, articles, languages, related articles, machine files."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, RelatedLink
+
+from .conftest import make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_by_accept_language(client):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Location"] == "/en/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")["Location"] == "/zh-hans/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/zh-hans/"
+
+
+def test_home_lists_published_articles_in_page_language_newest_first(client):
+    old = make_article(publish_at=timezone.now() - timedelta(days=3))
+    new = make_article(publish_at=timezone.now() - timedelta(days=1))
+    zh_only = make_article(en=False)
+    make_article(status=Article.Status.DRAFT, title_zh_hans="草稿文章")
+    make_article(publish_at=timezone.now() + timedelta(days=1), title_zh_hans="未来文章")
+
+    zh = client.get("/zh-hans/").content.decode()
+    assert '<html lang="zh-Hans">' in zh
+    assert zh.index(new.title_zh_hans) < zh.index(old.title_zh_hans)
+    assert zh_only.title_zh_hans in zh
+    assert "草稿文章" not in zh and "未来文章" not in zh
+
+    en = client.get("/en/").content.decode()
+    assert '<html lang="en">' in en
+    assert new.title_en in en and old.title_en in en
+    assert zh_only.title_zh_hans not in en
+    assert "中文标题" not in en and "中文正文" not in en
+
+
+def test_pagination_and_bad_page_numbers(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    for _ in range(5):
+        make_article()
+    assert client.get("/en/?page=3").status_code == 200
+    for bad in ["4", "0", "-1", "abc", "1e9", "9" * 50, "%00"]:
+        response = client.get(f"/en/?page={bad}")
+        assert response.status_code == 404, bad
+        assert "Page not found" in response.content.decode()
+
+
+def test_category_page_lists_only_its_articles(client):
+    category = make_category("exercise", zh="运动", en="Exercise")
+    inside = make_article(category=category)
+    outside = make_article()
+    page = client.get("/en/categories/exercise/").content.decode()
+    assert "<h1" in page and "Exercise" in page
+    assert inside.title_en in page and outside.title_en not in page
+    assert client.get("/en/categories/nope/").status_code == 404
+
+
+def test_article_page_shows_its_parts_in_the_page_language(client):
+    article = make_article(summary_en="A short summary", summary_zh_hans="中文摘要")
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    assert f"<h1>{article.title_en}</h1>" in page
+    assert "A short summary" in page and "English body" in page
+    assert article.category.name_en in page
+    assert "中文" not in page.split("<main")[1]
+
+
+def test_visitor_switches_language_on_same_article(client):
+    article = make_article()
+    page = client.get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert f'href="/en/articles/{article.slug}/" hreflang="en"' in page
+    assert client.get(f"/en/articles/{article.slug}/").status_code == 200
+
+
+def test_missing_translation_says_so_and_answers_404_with_link(client):
+    article = make_article(en=False)
+    zh = client.get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert "No English version" in zh or "暂无 English 版本" in zh
+    assert f'href="/en/articles/{article.slug}/"' not in zh
+
+    response = client.get(f"/en/articles/{article.slug}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "not available in this language" in page
+    assert f'href="/zh-hans/articles/{article.slug}/"' in page
+    assert article.body_zh_hans not in page
+
+
+def test_unknown_slugs_prefixes_and_overlong_paths_are_404(client):
+    make_article(slug="real")
+    for path in [
+        "/en/articles/nope/",
+        "/fr/articles/real/",
+        "/en/articles/" + "a" * 5000 + "/",
+        "/en/articles/%E4%B8%AD/",
+        "/en/articles/real/extra/",
+        "/zh-hans/" + "x/" * 500,
+    ]:
+        response = client.get(path)
+        assert response.status_code == 404, path[:60]
+
+
+def test_renamed_slug_redirects_permanently(client):
+    article = make_article(slug="old-name")
+    article.slug = "new-name"
+    article.save()
+    article.slug = "newest-name"
+    article.save()
+    for old in ["old-name", "new-name"]:
+        response = client.get(f"/en/articles/{old}/")
+        assert response.status_code == 301
+        assert response["Location"] == "/en/articles/newest-name/"
+    assert client.get("/en/articles/newest-name/").status_code == 200
+
+
+def test_scheduled_article_appears_on_time_without_any_job(client):
+    article = make_article(publish_at=timezone.now() + timedelta(hours=1))
+    assert client.get(f"/en/articles/{article.slug}/").status_code == 404
+    assert article.title_en not in client.get("/en/").content.decode()
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/en/articles/{article.slug}/").status_code == 200
+    assert article.title_en in client.get("/en/").content.decode()
+
+
+def test_drafts_are_404_for_visitors_and_previewable_by_editors(client, editor):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert client.get(f"/en/articles/{draft.slug}/").status_code == 404
+    client.force_login(editor)
+    response = client.get(f"/en/articles/{draft.slug}/")
+    assert response.status_code == 200
+    assert "Preview" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_staff_without_article_rights_cannot_preview(client, moderator):
+    draft = make_article(status=Article.Status.DRAFT)
+    client.force_login(moderator)
+    assert client.get(f"/en/articles/{draft.slug}/").status_code == 404
+
+
+def test_related_articles_curated_order_then_category_fill(client, settings):
+    settings.RELATED_ARTICLES_COUNT = 4
+    category = make_category()
+    article = make_article(category=category)
+    first, second = make_article(), make_article()
+    hidden = make_article(status=Article.Status.DRAFT)
+    zh_only = make_article(en=False)
+    RelatedLink.objects.create(from_article=article, to_article=second, sort_order=0)
+    RelatedLink.objects.create(from_article=article, to_article=hidden, sort_order=1)
+    RelatedLink.objects.create(from_article=article, to_article=zh_only, sort_order=2)
+    RelatedLink.objects.create(from_article=article, to_article=first, sort_order=3)
+    newer = make_article(category=category, publish_at=timezone.now() - timedelta(minutes=1))
+    older = make_article(category=category, publish_at=timezone.now() - timedelta(days=9))
+    make_article(category=category, publish_at=timezone.now() - timedelta(days=10))
+
+    assert article.related_for("en") == [second, first, newer, older]
+    assert article.related_for("zh-hans")[:3] == [second, zh_only, first]
+
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    section = page.split('id="related-heading"')[1]
+    titles = re.findall(r'articles/([\w-]+)/">', section)
+    assert titles[:4] == [second.slug, first.slug, newer.slug, older.slug]
+    assert "Related articles" in page
+
+
+def test_related_links_refuse_self_and_duplicates():
+    from django.db import IntegrityError, transaction
+
+    article, other = make_article(), make_article()
+    RelatedLink.objects.create(from_article=article, to_article=other)
+    for target in (other, article):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RelatedLink.objects.create(from_article=article, to_article=target)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_article_query_count_is_constant_with_0_or_20_related(client):
+    category = make_category()
+    lonely = make_article(category=category)
+    busy = make_article(category=make_category())
+    for order in range(20):
+        RelatedLink.objects.create(from_article=busy, to_article=make_article(), sort_order=order)
+    assert _queries(client, f"/en/articles/{lonely.slug}/") == _queries(
+        client, f"/en/articles/{busy.slug}/"
+    )
+
+
+def test_home_query_count_does_not_grow_with_articles(client):
+    make_article()
+    few = _queries(client, "/en/")
+    for _ in range(9):
+        make_article(category=make_category())
+    assert _queries(client, "/en/") == few
+
+
+def test_seo_head_hreflang_canonical_description_open_graph(client):
+    article = make_article(meta_description_en="Meta text for search")
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    base = "http://testserver"
+    assert f'<link rel="canonical" href="{base}/en/articles/{article.slug}/">' in page
+    assert f'hreflang="zh-Hans" href="{base}/zh-hans/articles/{article.slug}/"' in page
+    assert f'hreflang="x-default" href="{base}/zh-hans/articles/{article.slug}/"' in page
+    assert '<meta name="description" content="Meta text for search">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert f'<meta property="og:title" content="{article.title_en}">' in page
+
+
+def test_sitemap_lists_published_available_articles_with_alternates(client):
+    both = make_article()
+    zh_only = make_article(en=False)
+    draft = make_article(status=Article.Status.DRAFT)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert f"/en/articles/{both.slug}/" in xml and f"/zh-hans/articles/{both.slug}/" in xml
+    assert f"/zh-hans/articles/{zh_only.slug}/" in xml
+    assert f"/en/articles/{zh_only.slug}/" not in xml
+    assert draft.slug not in xml
+    assert 'hreflang="x-default"' in xml and "xhtml:link" in xml
+
+
+def test_robots_txt_points_at_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+
+
+def test_not_found_page_speaks_the_visitors_language(client):
+    assert "页面不存在" in client.get("/zh-hans/nowhere/").content.decode()
+    assert "Page not found" in client.get("/en/nowhere/").content.decode()
+
+
+def test_body_html_is_sanitized_on_every_save():
+    article = make_article(
+        body_en='<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:alert(1)">l</a>'
+        '<img src=x onerror=alert(1)><iframe src="//evil"></iframe></p>'
+    )
+    article.refresh_from_db()
+    assert "<script" not in article.body_en and "onclick" not in article.body_en
+    assert "javascript:" not in article.body_en and "<img" not in article.body_en
+    assert "<iframe" not in article.body_en
+    assert article.body_en.startswith("<p>Hi")

@@ -1,0 +1,332 @@
+"""Visitors post comments; nothing is public before a moderator approves it."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.forms import make_token
+from comments.models import Comment, DisallowedWord
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(article, **overrides):
+    data = {
+        "name": "王小明",
+        "email": "xiaoming@example.com",
+        "body": "写得很好，谢谢分享！",
+        "token": make_token(article),
+        "website": "",
+        "parent": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post(client, article, lang="zh-hans", **overrides):
+    return client.post(f"/{lang}/comments/{article.slug}/", form_data(article, **overrides))
+
+
+def approve(comment):
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+
+
+def test_visitor_posts_comment_and_sees_it_awaiting_moderation(client):
+    article = make_article()
+    response = post(client, article)
+    assert response.status_code == 302
+    assert response["Location"] == f"/zh-hans/articles/{article.slug}/#comments"
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.language == "zh-hans"
+
+    page = client.get(response["Location"]).content.decode()
+    assert "写得很好，谢谢分享！" in page
+    assert "等待审核" in page or "Awaiting moderation" in page
+    assert "xiaoming@example.com" not in page
+
+
+def test_pending_comment_is_invisible_to_everyone_else(client, django_user_model):
+    article = make_article()
+    post(client, article)
+    from django.test import Client
+
+    stranger = Client()
+    page = stranger.get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert "写得很好" not in page
+
+
+def test_approved_comment_shows_on_both_languages_marked_with_its_language(client):
+    article = make_article()
+    post(client, article, lang="en", body="Very helpful,\nthank you.")
+    approve(Comment.objects.get())
+    from django.test import Client
+
+    for lang in ["en", "zh-hans"]:
+        page = Client().get(f"/{lang}/articles/{article.slug}/").content.decode()
+        assert 'lang="en">Very helpful,<br>thank you.</div>' in page
+    en = Client().get(f"/en/articles/{article.slug}/").content.decode()
+    assert "1 comment" in en and "in English" in en
+
+
+def test_comment_count_and_oldest_first(client):
+    article = make_article()
+    for n, body in enumerate(["first comment", "second comment", "third comment"]):
+        Comment.objects.create(
+            article=article,
+            name=f"n{n}",
+            body=body,
+            language="en",
+            status=Comment.Status.APPROVED,
+            created_at=timezone.now() - timedelta(minutes=10 - n),
+        )
+    Comment.objects.create(article=article, name="x", body="rejected one", language="en",
+                           status=Comment.Status.REJECTED)  # fmt: skip
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    assert "3 comments" in page
+    assert page.index("first comment") < page.index("second comment") < page.index("third")
+    assert "rejected one" not in page
+
+
+def test_comment_html_is_escaped_and_links_not_clickable(client):
+    article = make_article()
+    body = '<script>alert(1)</script> <a href="https://x.example">x</a> https://y.example'
+    post(client, article, lang="en", body=body)
+    approve(Comment.objects.get())
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="https://y.example' not in page and 'href="https://x.example' not in page
+
+
+def test_invalid_post_rerenders_with_errors_and_keeps_text(client):
+    article = make_article()
+    response = post(client, article, lang="en", name="", email="not-an-email", body="A long text kept")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "A long text kept" in page
+    assert "Enter a valid email address." in page
+    assert "This field is required." in page or "Please enter your name." in page
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("body", "x", "at least 2"),
+        ("body", "   x   ", "at least 2"),
+        ("body", "y" * 3001, "3000 characters or fewer"),
+        ("name", "n" * 81, "80 characters or fewer"),
+        ("body", "nul\x00byte", "Null characters are not allowed."),
+        ("token", "forged", "could not be checked"),
+    ],
+)
+def test_limits_are_enforced_with_clear_messages(client, field, value, message):
+    article = make_article()
+    response = post(client, article, lang="en", **{field: value})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_control_characters_and_bidi_overrides_are_removed(client):
+    article = make_article()
+    post(client, article, lang="en", name="Eve\u202e\u0007", body="a\u202eb\u2066c\x1b[31m\r\nline")
+    comment = Comment.objects.get()
+    assert comment.name == "Eve"
+    assert comment.body == "abc[31m\nline"
+
+
+def test_expired_form_is_refused_and_offers_a_fresh_one(client):
+    article = make_article()
+    old = make_token(article, now=time.time() - 2 * 24 * 3600)
+    response = post(client, article, lang="en", token=old)
+    assert response.status_code == 400
+    assert "more than a day ago" in response.content.decode()
+    new_token = re.search(r'name="token" value="([^"]+)"', response.content.decode())[1]
+    assert new_token != old
+    assert post(client, article, lang="en", token=new_token).status_code == 302
+
+
+def test_token_of_another_article_is_refused(client):
+    article, other = make_article(), make_article()
+    assert post(client, article, token=make_token(other)).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"website": "http://spam.example"}, "honeypot"),
+        ({"body": "buy http://a.example http://b.example www.c.example"}, "links"),
+        ({"body": "便宜的伟哥在这里"}, "disallowed"),
+    ],
+)
+def test_suspected_spam_is_kept_with_status_spam(client, overrides, reason):
+    DisallowedWord.objects.create(word="伟哥")
+    article = make_article()
+    response = post(client, article, **overrides)
+    assert response.status_code == 302  # the sender is not told
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.SPAM
+    assert reason in comment.spam_reason
+
+
+def test_too_fast_submission_is_held_as_spam(client, settings):
+    settings.COMMENTS_MIN_SECONDS = 3
+    article = make_article()
+    post(client, article)
+    assert Comment.objects.get().status == Comment.Status.SPAM
+    post(client, article, body="written slowly", token=make_token(article, time.time() - 10))
+    assert Comment.objects.get(body="written slowly").status == Comment.Status.PENDING
+
+
+def test_same_text_twice_within_an_hour_is_held(client):
+    article = make_article()
+    post(client, article)
+    post(client, article)
+    statuses = list(Comment.objects.values_list("status", flat=True))
+    assert statuses == [Comment.Status.PENDING, Comment.Status.SPAM]
+
+
+def test_closed_article_refuses_comments_with_a_message(client, settings):
+    article = make_article(comments_open=False)
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    assert "Comments on this article are closed." in page and "comment-form" not in page
+    response = post(client, article, lang="en")
+    assert response.status_code == 403
+    assert "Comments on this article are closed." in response.content.decode()
+    assert Comment.objects.count() == 0
+
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_article(publish_at=timezone.now() - timedelta(days=31))
+    assert post(client, old, lang="en").status_code == 403
+    recent = make_article(publish_at=timezone.now() - timedelta(days=29))
+    assert post(client, recent, lang="en").status_code == 302
+
+
+def test_flood_limit_answers_429_in_the_visitors_language(client, settings):
+    settings.COMMENTS_RATE = "3/m"
+    article = make_article()
+    for n in range(3):
+        assert post(client, article, body=f"comment {n}").status_code == 302
+    response = post(client, article, body="one too many")
+    assert response.status_code == 429
+    assert "请求过多" in response.content.decode()
+    assert post(client, article, lang="en", body="again").status_code == 429
+    assert Comment.objects.count() == 3
+
+
+def test_comments_on_missing_or_draft_articles_are_404(client):
+    draft = make_article(status="draft")
+    zh_only = make_article(en=False)
+    assert post(client, draft).status_code == 404
+    assert post(client, zh_only, lang="en").status_code == 404
+    assert client.post("/en/comments/nope/", {}).status_code == 404
+    assert client.get(f"/en/comments/{draft.slug}/").status_code == 405
+
+
+def test_reply_without_javascript(client):
+    article = make_article()
+    parent = Comment.objects.create(
+        article=article, name="Ann", body="Question?", language="en", status="approved"
+    )
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    assert f'href="?reply_to={parent.pk}#comment-form"' in page
+    reply_page = client.get(f"/en/articles/{article.slug}/?reply_to={parent.pk}").content.decode()
+    assert "Reply to Ann" in reply_page
+    assert f'name="parent" value="{parent.pk}"' in reply_page
+
+    post(client, article, lang="en", body="An answer", parent=str(parent.pk))
+    reply = Comment.objects.get(body="An answer")
+    assert reply.parent == parent and reply.status == Comment.Status.PENDING
+    approve(reply)
+    # A reply to a reply joins the thread: one level only.
+    post(client, article, lang="en", body="Nested?", parent=str(reply.pk))
+    assert Comment.objects.get(body="Nested?").parent == parent
+
+    from django.test import Client
+
+    page = Client().get(f"/en/articles/{article.slug}/").content.decode()
+    thread = page.split(f'id="comment-{parent.pk}"')[1]
+    assert "comment-replies" in thread and "An answer" in thread
+
+
+def test_reply_to_unapproved_comment_is_refused(client):
+    article = make_article()
+    pending = Comment.objects.create(article=article, name="A", body="hidden", language="en")
+    response = post(client, article, lang="en", parent=str(pending.pk))
+    assert response.status_code == 400
+    assert "not available" in response.content.decode()
+
+
+def test_ip_is_stored_only_as_keyed_hash(client):
+    article = make_article()
+    client.post(
+        f"/en/comments/{article.slug}/",
+        form_data(article),
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT="TestAgent/1.0",
+    )
+    comment = Comment.objects.get()
+    assert "203.0.113.7" not in comment.ip_hash and len(comment.ip_hash) == 64
+    assert comment.user_agent == "TestAgent/1.0"
+
+
+def test_moderators_are_emailed_after_commit(client, moderator, django_capture_on_commit_callbacks):
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, article)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["moderator@example.com"]
+    assert "/admin/comments/comment/" in mail.outbox[0].body
+
+
+def test_mail_failure_is_logged_and_comment_kept(client, moderator, settings, caplog,
+                                                 django_capture_on_commit_callbacks):  # fmt: skip
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, article)
+    assert response.status_code == 302
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 1
+    assert "Could not email moderators" in caplog.text
+
+
+def test_erase_command_removes_all_comments_of_an_email(client):
+    article = make_article()
+    post(client, article, email="Gone@Example.com", body="first")
+    post(client, article, email="stay@example.com", body="second")
+    call_command("erase_comments", "gone@example.com")
+    assert list(Comment.objects.values_list("body", flat=True)) == ["second"]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_article_query_count_constant_with_0_or_200_comments(client):
+    quiet, busy = make_article(), make_article()
+    parents = Comment.objects.bulk_create(
+        Comment(article=busy, name=f"n{n}", body=f"b{n}", language="en", status="approved")
+        for n in range(100)
+    )
+    Comment.objects.bulk_create(
+        Comment(article=busy, parent=p, name="r", body="reply", language="zh-hans", status="approved")
+        for p in parents
+    )
+    assert _queries(client, f"/en/articles/{quiet.slug}/") == _queries(
+        client, f"/en/articles/{busy.slug}/"
+    )
+    assert "200 comments" in client.get(f"/en/articles/{busy.slug}/").content.decode()
