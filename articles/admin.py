@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from .images import CoverFormField
 from .languages import html_lang
 from .models import Article, Category, RelatedLink, language_codes
 
@@ -52,6 +54,7 @@ class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
     autocomplete_fields = ["category"]
     inlines = [RelatedLinkInline]
     readonly_fields = ["view_on_site_links"]
+    formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt"]}),

@@ -4,6 +4,7 @@ import hashlib
 import io
 import warnings
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,7 +27,8 @@ def _open(file):
             raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise ValidationError(
-                _("Upload a JPEG, PNG or WebP image; this file is not one."), code="invalid"
+                _("Upload a JPEG, PNG or WebP image; this file is not one."),
+                code="unsupported_format",
             )
     return image
 
@@ -44,7 +46,7 @@ def validate_cover(file):
     image = _open(file)
     if image.format not in ALLOWED_FORMATS:
         raise ValidationError(
-            _("Upload a JPEG, PNG or WebP image; this file is not one."), code="invalid"
+            _("Upload a JPEG, PNG or WebP image; this file is not one."), code="unsupported_format"
         )
     width, height = image.size
     if width * height > settings.COVER_MAX_PIXELS:
@@ -55,6 +57,15 @@ def validate_cover(file):
         raise ValidationError(_("The image file is damaged."), code="damaged")
     finally:
         file.seek(0)
+
+
+class CoverFormField(forms.ImageField):
+    """An image upload that explains which limit a file breaks, before Pillow decodes it."""
+
+    def to_python(self, data):
+        if data is not None and hasattr(data, "size"):
+            validate_cover(data)
+        return super().to_python(data)
 
 
 def _encode(image, fmt):

@@ -130,7 +130,8 @@ class Article(models.Model):
         indexes = [models.Index(fields=["status", "publish_at"])]
 
     def __str__(self):
-        return self.title or self.slug
+        titles = [getattr(self, build_localized_fieldname("title", c)) for c in language_codes()]
+        return self.title or next(filter(None, titles), self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -110,7 +110,9 @@ def test_comment_html_is_escaped_and_links_not_clickable(client):
 
 def test_invalid_post_rerenders_with_errors_and_keeps_text(client):
     article = make_article()
-    response = post(client, article, lang="en", name="", email="not-an-email", body="A long text kept")
+    response = post(
+        client, article, lang="en", name="", email="not-an-email", body="A long text kept"
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "A long text kept" in page
@@ -323,7 +325,9 @@ def test_article_query_count_constant_with_0_or_200_comments(client):
         for n in range(100)
     )
     Comment.objects.bulk_create(
-        Comment(article=busy, parent=p, name="r", body="reply", language="zh-hans", status="approved")
+        Comment(
+            article=busy, parent=p, name="r", body="reply", language="zh-hans", status="approved"
+        )
         for p in parents
     )
     assert _queries(client, f"/en/articles/{quiet.slug}/") == _queries(
