@@ -97,17 +97,14 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     inlines = [StaffReplyInline]
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The queue: pending first, then the newest.
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return super().get_queryset(request).alias(pending_first=pending_first)
-
-    def get_ordering(self, request):
-        return ["pending_first", "-created_at"]
+        return [pending_first.asc(), "-created_at"]
 
     def has_add_permission(self, request):
         return False  # visitors write comments; staff reply from a comment's page
