@@ -46,7 +46,7 @@ test-sqlite:
 	$(BIN)/pytest
 
 test-postgres:
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+	DATABASE_URL=$(PG_TEST_URL) PG_TEST_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser and not live"
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3*

@@ -1,0 +1,51 @@
+"""A visitor reads in a real browser: switches language, follows related articles."""
+
+import pytest
+
+from .conftest import screenshot
+
+SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
+
+
+def test_visitor_switches_language_and_follows_related(site, page):
+    page.goto(f"{site.url}/zh-hans/articles/{SEED}/")
+    assert page.locator("h1").inner_text() == "干细胞治疗腰突"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("#related-heading").inner_text() == "相关文章"
+    assert page.locator("#comments h3").inner_text() == "发表评论"
+
+    page.click(".language-switcher a[hreflang=en]")
+    page.wait_for_url(f"{site.url}/en/articles/{SEED}/")
+    assert page.locator("h1").inner_text() == "Stem Cell Therapy for Lumbar Disc Herniation"
+    assert page.locator("html").get_attribute("lang") == "en"
+
+    first = page.locator(".related a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(f"{site.url}/en/articles/**")
+    assert page.url != f"{site.url}/en/articles/{SEED}/"
+    assert page.locator("h1").inner_text() == title
+
+
+def test_missing_translation_is_said_in_words(site, page):
+    page.goto(f"{site.url}/zh-hans/articles/tuina-massage-for-low-back-pain/")
+    assert page.locator(".language-switcher .unavailable").inner_text() == "暂无 English 版本"
+    response = page.goto(f"{site.url}/en/articles/tuina-massage-for-low-back-pain/")
+    assert response.status == 404
+    page.click(".other-versions a")
+    assert page.locator("h1").inner_text() == "推拿与腰痛：需要注意什么"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_pages_render_at_phone_and_desktop_widths(site, browser, width, lang):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for name, path in [("home", f"/{lang}/"), ("article", f"/{lang}/articles/{SEED}/")]:
+        page.goto(site.url + path)
+        # Nothing overflows sideways, and the cover image really loaded.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if name == "article":
+            assert page.evaluate("document.querySelector('.cover img').naturalWidth") > 0
+        screenshot(page, f"{name}-{lang}-{width}")
+    context.close()
