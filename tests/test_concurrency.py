@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-
 from .live import LiveSite, Visitor, postgres_database
 
 ARTICLE = "/zh-hans/articles/stem-cell-therapy-for-lumbar-disc-herniation/"
