@@ -1,0 +1,80 @@
+"""An editor writes, previews and publishes a bilingual article in the admin, in a real browser."""
+
+import io
+
+from PIL import Image
+
+from .conftest import log_in, screenshot
+
+SLUG = "written-in-a-browser"
+
+
+def cover_file(tmp_path):
+    path = tmp_path / "cover.png"
+    image = Image.new("RGB", (1600, 900), (20, 110, 100))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def type_rich_text(page, field, plain, bold):
+    editor = page.locator(f"#tab_id_{field} .ProseMirror[contenteditable=true]")
+    editor.click()
+    page.keyboard.type(plain)
+    page.keyboard.press("Control+b")
+    page.keyboard.type(bold)
+    page.keyboard.press("Control+b")
+
+
+def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, site, "editor")
+    page.goto(f"{site.url}/admin/articles/article/add/")
+
+    page.click("a[href='#tab_id_title_zh_hans']")
+    page.fill("#id_title_zh_hans", "浏览器里写的文章")
+    page.click("a[href='#tab_id_body_zh_hans']")
+    type_rich_text(page, "body_zh_hans", "这是中文正文，", "加粗的词")
+    page.click("a[href='#tab_id_title_en']")
+    page.fill("#id_title_en", "Written in a browser")
+    page.click("a[href='#tab_id_body_en']")
+    type_rich_text(page, "body_en", "This is the English body with ", "a bold word")
+    page.fill("#id_slug", SLUG)
+
+    page.click("#id_category + .select2 .select2-selection")
+    page.fill(".select2-search__field", "Treatment")
+    page.locator(".select2-results__option", has_text="Treatment").click()
+
+    page.set_input_files("#id_cover", cover_file(tmp_path))
+    page.click("a[href='#tab_id_cover_alt_zh_hans']")
+    page.fill("#id_cover_alt_zh_hans", "绿色的封面")
+    page.click("a[href='#tab_id_cover_alt_en']")
+    page.fill("#id_cover_alt_en", "A green cover")
+    screenshot(page, "admin-article-form")
+    page.click("input[name=_continue]")
+    assert page.locator(".messagelist .success").count() == 1, page.content()[:4000]
+
+    # A draft: the editor previews it, a visitor gets 404.
+    preview = page.locator(f"a[href='/zh-hans/articles/{SLUG}/']")
+    assert preview.count() == 1
+    page.goto(f"{site.url}/zh-hans/articles/{SLUG}/")
+    assert "预览" in page.locator(".preview-banner").inner_text()
+    assert page.locator(".prose strong").inner_text() == "加粗的词"
+    visitor = browser.new_context().new_page()
+    assert visitor.goto(f"{site.url}/en/articles/{SLUG}/").status == 404
+
+    page.go_back()
+    page.select_option("#id_status", "published")
+    page.click("input[name=_continue]")
+    assert page.locator(".messagelist .success").count() == 1
+
+    visitor.goto(f"{site.url}/en/")
+    visitor.click("text=Written in a browser")
+    visitor.wait_for_url(f"{site.url}/en/articles/{SLUG}/")
+    assert visitor.locator(".prose strong").inner_text() == "a bold word"
+    assert visitor.evaluate("document.querySelector('.cover img').naturalWidth") > 0
+    assert visitor.locator(".cover img").get_attribute("alt") == "A green cover"
+    screenshot(visitor, "editor-article-en-1280")
+    assert errors == []
