@@ -1,0 +1,91 @@
+"""The project's own promises: translations complete, demo content faithful, deploy checks clean."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article, Category
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "articles" / "demo"
+
+
+def test_every_ui_string_has_a_chinese_translation(tmp_path):
+    """Extract the strings again from the code and check none is missing or fuzzy."""
+    for name in ["manage.py", "config", "articles", "comments", "templates", "locale"]:
+        source = ROOT / name
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, tmp_path / name)
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "-v", "0"],
+        cwd=tmp_path, env=env, check=True,
+    )  # fmt: skip
+    po = tmp_path / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    stats = subprocess.run(
+        ["msgfmt", "--statistics", "-o", os.devnull, str(po)], capture_output=True, text=True
+    ).stderr
+    assert "untranslated" not in stats and "fuzzy" not in stats, stats
+    assert re.match(r"\d+ translated messages", stats)
+
+
+def test_seed_article_english_is_the_shared_text_with_headings():
+    source = (DEMO / "stem-cell-therapy.source.txt").read_text(encoding="utf-8").splitlines()
+    html = (DEMO / "stem-cell-therapy.en.html").read_text(encoding="utf-8")
+    blocks = [unescape(b) for b in re.findall(r"<(?:h2|p)>(.*?)</(?:h2|p)>", html)]
+    headings = re.findall(r"<h2>(.*?)</h2>", html)
+    expected = [line for line in source[1:] if line not in ("相关文章", "发表评论")]
+    normalise = lambda s: s.replace("’", "").replace("'", "")  # noqa: E731
+    assert [normalise(b) for b in blocks] == [normalise(line) for line in expected]
+    assert headings[0] == "Introduction" and headings[-1] == "Conclusion" and len(headings) == 6
+    zh = (DEMO / "stem-cell-therapy.zh-hans.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<h2>", zh)) == 6 and len(re.findall(r"<p>", zh)) == len(blocks) - 6
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent(settings):
+    settings.DEBUG = False
+    call_command("load_demo")
+    call_command("load_demo")
+    assert Category.objects.count() == 3
+    assert Article.objects.count() == 9
+    seed = Article.objects.get(slug="stem-cell-therapy-for-lumbar-disc-herniation")
+    assert seed.title_zh_hans == "干细胞治疗腰突"
+    assert seed.related_links.count() >= 6
+    assert Article.objects.published().available_in("en").count() == 7
+    assert Article.objects.published().available_in("zh-hans").count() == 8
+    from django.contrib.auth.models import User
+
+    assert not User.objects.exists()  # no demo users without DEBUG or --force
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-key-with-enough-entropy-1234567890",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
