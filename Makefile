@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-export DJANGO_SETTINGS_MODULE ?= config.settings
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test test-sqlite test-postgres lint messages install system-deps clean
