@@ -250,3 +250,12 @@ def test_body_html_is_sanitized_on_every_save():
     assert "javascript:" not in article.body_en and "<img" not in article.body_en
     assert "<iframe" not in article.body_en
     assert article.body_en.startswith("<p>Hi")
+
+
+def test_time_elements_carry_valid_machine_readable_dates(client):
+    article = make_article()
+    page = client.get(f"/en/articles/{article.slug}/").content.decode()
+    values = re.findall(r'<time datetime="([^"]+)"', page)
+    assert values
+    for value in values:  # HTML allows at most three digits of fractional seconds: use none
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", value), value
