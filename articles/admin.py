@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
 from .images import CoverFormField
@@ -62,6 +63,11 @@ class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),
     ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's inline import map runs only with the CSP nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):

@@ -8,12 +8,14 @@ from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap, HomeSitemap
 from articles.views import language_redirect, media_file, robots_txt
+from config.health import healthz
 
 sitemaps = {"home": HomeSitemap, "articles": ArticleSitemap}
 
 urlpatterns = [
     path("", language_redirect, name="root"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("admin/", admin.site.urls),
     # Local uploads; a cloud media store serves its own files instead.

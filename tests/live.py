@@ -81,9 +81,20 @@ class LiveSite:
     def shell(self, code):
         return self.manage("shell", "-c", code)
 
-    def start(self):
+    def install(self):
+        """An empty install: folders and a migrated database."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.manage("migrate", "--no-input", "-v", "0")
+        return self
+
+    def start(self, install=True):
+        if install:
+            self.install()
+            self.load_demo()
+        self.serve()
+        return self
+
+    def load_demo(self):
         self.manage("load_demo", "--no-users")
         self.shell(
             "from django.contrib.auth.models import Group, User\n"
@@ -92,23 +103,17 @@ class LiveSite:
             " is_staff=True)\n"
             "    user.groups.add(Group.objects.get(name=group))\n"
         )
+
+    def serve(self):
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--access-logfile",
-                "-",
-                "--timeout",
-                "60",
-            ],  # fmt: skip
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"],
             cwd=ROOT,
-            env=self.env,
+            env={
+                **self.env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "GUNICORN_WORKERS": str(self.workers),
+                "GUNICORN_TIMEOUT": "60",
+            },  # fmt: skip
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
         )
