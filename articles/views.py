@@ -18,6 +18,9 @@ from comments.moderation import comments_closed
 from .languages import html_lang, language_links
 from .models import Article, Category, PreviousSlug
 
+# Raster images only: an SVG or HTML file could carry script.
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
 
 def can_preview(user):
     """Staff who may edit articles see drafts and scheduled articles."""
@@ -141,7 +144,7 @@ def robots_txt(request):
 def media_file(request, path):
     """Serve an uploaded file from local storage, never as a page the browser would run."""
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    if not response.get("Content-Type", "").startswith("image/"):
+    if response.get("Content-Type") not in INLINE_TYPES:
         response["Content-Type"] = "application/octet-stream"
         response["Content-Disposition"] = "attachment"
     response["X-Content-Type-Options"] = "nosniff"
@@ -154,6 +157,19 @@ def media_file(request, path):
 def page_not_found(request, exception):
     context = {"language_links": language_links(request), "noindex": True}
     return render(request, "404.html", context, status=404)
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", {"noindex": True}, status=400)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", {"noindex": True}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A forged or cookie-less form POST: explained in the visitor's language."""
+    return render(request, "403_csrf.html", {"noindex": True}, status=403)
 
 
 def server_error(request):

@@ -334,3 +334,14 @@ def test_article_query_count_constant_with_0_or_200_comments(client):
         client, f"/en/articles/{busy.slug}/"
     )
     assert "200 comments" in client.get(f"/en/articles/{busy.slug}/").content.decode()
+
+
+def test_forged_cross_site_post_is_refused_in_the_visitors_language():
+    from django.test import Client
+
+    article = make_article()
+    forger = Client(enforce_csrf_checks=True)
+    response = forger.post(f"/zh-hans/comments/{article.slug}/", form_data(article))
+    assert response.status_code == 403
+    assert "表单无法提交" in response.content.decode()
+    assert Comment.objects.count() == 0
