@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test test-sqlite test-postgres lint messages install system-deps clean
+.PHONY: demo serve test test-sqlite test-postgres lint messages install system-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,13 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the browser tests need: chromium, CJK fonts, gettext for catalogs.
+# Debian packages: chromium and CJK fonts (browser tests), gettext (catalogs),
+# the PostgreSQL client (backups) and redis-server (the Redis fault test).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v pg_dump >/dev/null \
+		|| ! command -v redis-server >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-cjk gettext postgresql-client redis-server >/dev/null; \
 	fi
 
 messages: $(STAMP)
@@ -31,6 +34,12 @@ demo: $(STAMP) system-deps messages
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input -v 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+# Production: settings from the environment (DJANGO_SECRET_KEY at least), see README.
+serve: $(STAMP) messages
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py migrate --no-input
+	$(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -258,6 +258,8 @@ COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MAX_LINKS = 2
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
 COMMENTS_NOTIFY = env_list("COMMENTS_NOTIFY")  # extra addresses besides the Moderators group
+# When the cache is down, comments are still taken (and moderated); only the flood limit pauses.
+RATELIMIT_FAIL_OPEN = True
 
 # Logs go to stdout: one line per request (config.observability) with its
 # request id; JSON lines when DJANGO_LOG_FORMAT=json. No email or IP is logged.

@@ -105,6 +105,7 @@ class LiveSite:
         )
 
     def serve(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"],
             cwd=ROOT,
@@ -150,8 +151,11 @@ class Visitor:
         )
 
     def get(self, path):
-        with self.opener.open(self.base_url + path, timeout=60) as response:
-            return response.status, response.read().decode()
+        try:
+            with self.opener.open(self.base_url + path, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
 
     def post_comment(self, article_path, lang, **fields):
         _status, page = self.get(article_path)
@@ -185,3 +189,40 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return fp
 
     http_error_301 = http_error_303 = http_error_307 = http_error_302
+
+
+def form_fields(page, form_selector_regex):
+    """Hidden and named inputs of the first form whose opening tag matches the regex."""
+    form = re.search(form_selector_regex + r".*?</form>", page, re.S)[0]
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+
+class Staff(Visitor):
+    """A staff member using the admin over plain HTTP."""
+
+    def log_in(self, username):
+        _status, page = self.get("/admin/login/")
+        fields = form_fields(page, r'<form[^>]*id="login-form"')
+        fields.update(username=username, password=PASSWORD)
+        return self.post("/admin/login/", fields)
+
+    def post(self, path, fields):
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=urlencode(fields, doseq=True).encode(),
+            headers={"Referer": self.base_url + path},
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def approve(self, comment_ids):
+        _status, page = self.get("/admin/comments/comment/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        return self.post(
+            "/admin/comments/comment/",
+            {"csrfmiddlewaretoken": token, "action": "approve", "index": "0",
+             "_selected_action": [str(i) for i in comment_ids]},
+        )  # fmt: skip
