@@ -30,8 +30,15 @@ def type_rich_text(page, field, plain, bold):
 def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     log_in(page, site, "editor")
-    page.goto(f"{site.url}/admin/articles/article/add/")
+    response = page.goto(f"{site.url}/admin/articles/article/add/")
+    assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
 
     page.click("a[href='#tab_id_title_zh_hans']")
     page.fill("#id_title_zh_hans", "浏览器里写的文章")
