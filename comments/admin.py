@@ -8,11 +8,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.caching import invalidate
+
 from .models import Comment, DisallowedWord
 
 
 def _moderate(modeladmin, request, queryset, status):
     count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
+    invalidate()  # update() sends no signals: refresh the cached pages here
     modeladmin.message_user(
         request,
         ngettext(

@@ -6,17 +6,36 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import Article
-from articles.views import render_article
+from articles.views import csrf_failure, render_article
 
 from . import moderation
 from .forms import CommentForm
 from .models import OWN_COMMENTS_KEY
 
 
+def same_origin(request):
+    """Whether the POST comes from one of our own pages.
+
+    The comment form carries no CSRF token, so cached pages can be shared by
+    every visitor; browsers say where a form was sent from instead: the
+    ``Origin`` header, else ``Sec-Fetch-Site``, else the ``Referer``.
+    """
+    own = request.build_absolute_uri("/").rstrip("/")
+    trusted = {own, *settings.CSRF_TRUSTED_ORIGINS}
+    if origin := request.headers.get("Origin"):
+        return origin in trusted
+    if fetch_site := request.headers.get("Sec-Fetch-Site"):
+        return fetch_site in ("same-origin", "none")
+    referer = request.headers.get("Referer", "")
+    return any(referer.startswith(f"{base}/") for base in trusted)
+
+
+@csrf_exempt  # checked by same_origin() instead, see there
 @require_POST
 def post_comment(request, slug):
     language = translation.get_language()
@@ -27,6 +46,9 @@ def post_comment(request, slug):
     )
     if article is None:
         raise Http404("No such article")
+
+    if not same_origin(request):
+        return csrf_failure(request)
 
     if is_ratelimited(
         request, group="comments.post", key="ip", rate=settings.COMMENTS_RATE, increment=True

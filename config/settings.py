@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "articles.caching.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,6 +252,10 @@ COVER_MAX_BYTES = 10 * 1024 * 1024
 COVER_MAX_PIXELS = 40_000_000
 COVER_WIDTHS = (480, 960, 1440)
 SITE_NAME = _("Spine Health Notes")
+
+# Whole public pages are cached for visitors without cookies (articles/caching.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap.xml")
 
 # Comments.
 COMMENTS_RATE = os.environ.get("COMMENTS_RATE", "10/10m")  # per client IP, across all workers

@@ -160,9 +160,6 @@ class Visitor:
     def post_comment(self, article_path, lang, **fields):
         _status, page = self.get(article_path)
         data = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[
-                1
-            ],
             "token": re.search(r'name="token" value="([^"]+)"', page)[1],
             "parent": "",
             "website": "",

@@ -14,7 +14,7 @@ from .conftest import image_bytes, make_article, upload
 from .live import LiveSite, postgres_database
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_then_restore_into_an_empty_install(tmp_path, settings):
     article = make_article(
         slug="kept", cover=upload(content=image_bytes(size=(1000, 600))),

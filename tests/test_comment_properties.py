@@ -29,7 +29,7 @@ text = st.one_of(
 
 
 def post(article, fields):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_ORIGIN="http://testserver")
     return client.post(f"/en/comments/{article.slug}/", fields)
 
 
