@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo serve test test-sqlite test-postgres lint messages install system-deps clean
+.PHONY: bench demo serve test test-sqlite test-postgres lint messages install system-deps clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,9 @@ test-postgres:
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3*
+
+# Benchmark (not part of make test): wrk against gunicorn on SQLite and PostgreSQL.
+bench: $(STAMP) messages
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --no-input -v 0
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.utils import build_localized_fieldname
@@ -40,24 +41,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
 
     def available_in(self, language):
-        """Articles with a title and a body in ``language``."""
-        title = build_localized_fieldname("title", language)
-        body = build_localized_fieldname("body", language)
-        return (
-            self.exclude(**{title: ""})
-            .exclude(**{body: ""})
-            .filter(**{f"{title}__isnull": False, f"{body}__isnull": False})
-        )
+        """Articles with a title and a body in ``language`` (see ``Article.is_available_in``)."""
+        return self.filter(**{build_localized_fieldname("available", language): True})
 
     def missing_in(self, language):
-        title = build_localized_fieldname("title", language)
-        body = build_localized_fieldname("body", language)
-        return self.filter(
-            Q(**{title: ""})
-            | Q(**{body: ""})
-            | Q(**{f"{title}__isnull": True})
-            | Q(**{f"{body}__isnull": True})
-        )
+        return self.filter(**{build_localized_fieldname("available", language): False})
 
 
 class Article(models.Model):
@@ -115,6 +103,9 @@ class Article(models.Model):
         help_text=_("A published article appears on the site from this time on."),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Derived in save() from is_available_in(), so lists can filter without reading bodies.
+    available_zh_hans = models.BooleanField(default=False, editable=False)
+    available_en = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     related = models.ManyToManyField(
@@ -127,7 +118,10 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            models.Index(fields=["category", "status", "publish_at"]),
+        ]
 
     def __str__(self):
         titles = [getattr(self, build_localized_fieldname("title", c)) for c in language_codes()]
@@ -150,14 +144,19 @@ class Article(models.Model):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
 
     def is_available_in(self, language):
+        """The rule: a language version exists when it has a title and a body."""
         return all(
             getattr(self, build_localized_fieldname(name, language)) for name in ("title", "body")
         )
 
     def available_languages(self):
-        return [code for code in language_codes() if self.is_available_in(code)]
+        return [
+            code
+            for code in language_codes()
+            if getattr(self, build_localized_fieldname("available", code))
+        ]
 
-    @property
+    @cached_property
     def picture(self):
         return images.picture_sources(self.cover_renditions)
 
@@ -165,6 +164,7 @@ class Article(models.Model):
         """Curated related articles visible in ``language``, filled up from the category."""
         limit = settings.RELATED_ARTICLES_COUNT
         visible = Article.objects.published().available_in(language)
+        visible = visible.only("slug", "publish_at", build_localized_fieldname("title", language))
         curated = list(
             visible.filter(incoming_links__from_article=self).order_by(
                 "incoming_links__sort_order", "incoming_links__id"
@@ -210,6 +210,7 @@ class Article(models.Model):
         for code in language_codes():
             field = build_localized_fieldname("body", code)
             setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
+            setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
         if self.cover and not self.cover._committed:
             content, ext, self.cover_renditions = images.process_cover(self.cover.file)
             stem = self.cover.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "cover"

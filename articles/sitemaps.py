@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils import translation
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Article
 
@@ -24,36 +26,41 @@ class ArticleSitemap(Sitemap):
     """One entry per article and language; alternates name only the languages it exists in."""
 
     def items(self):
+        codes = [code for code, _name in settings.LANGUAGES]
+        # One URL pattern per language, filled in per article: no reverse() per row.
+        patterns = {}
+        for code in codes:
+            with translation.override(code):
+                patterns[code] = reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
+        flags = [build_localized_fieldname("available", code) for code in codes]
+        rows = (
+            Article.objects.published()
+            .order_by("-publish_at", "id")
+            .values_list("slug", "updated_at", *flags)
+        )
         items = []
-        articles = list(Article.objects.published().order_by("-publish_at", "id"))
-        for article in articles:
-            languages = article.available_languages()
-            for language in languages:
-                items.append((article, language, languages))
+        for slug, updated, *available in rows:
+            urls = {
+                code: patterns[code].format(slug)
+                for code, ok in zip(codes, available, strict=True)
+                if ok
+            }
+            items += [(urls[code], updated, urls) for code in urls]
         return items
 
     def location(self, item):
-        article, language, _languages = item
-        return article.url_in(language)
+        return item[0]
 
     def lastmod(self, item):
-        return item[0].updated_at
+        return item[1]
 
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
         for url in urls:
-            article, _language, languages = url["item"]
+            _location, _updated, versions = url["item"]
+            default = versions.get(settings.LANGUAGE_CODE) or next(iter(versions.values()))
             url["alternates"] = [
-                {"lang_code": code, "location": f"{protocol}://{domain}{article.url_in(code)}"}
-                for code in languages
+                {"lang_code": code, "location": f"{protocol}://{domain}{path}"}
+                for code, path in [*versions.items(), ("x-default", default)]
             ]
-            default = (
-                settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in languages else languages[0]
-            )
-            url["alternates"].append(
-                {
-                    "lang_code": "x-default",
-                    "location": f"{protocol}://{domain}{article.url_in(default)}",
-                }
-            )
         return urls

@@ -291,5 +291,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},
         "axes": {"level": "ERROR"},  # its warnings name the client address
+        # A scanner's bad Host header is not an error of ours: no traceback per request.
+        "django.security.DisallowedHost": {"level": "CRITICAL"},
     },
 }

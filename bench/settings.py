@@ -1,0 +1,13 @@
+"""The site's settings plus a bare "ok" view: the ceiling the benchmark compares with."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
+from config.settings import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+COMMENTS_RATE = "100000000/m"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

