@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +12,12 @@ class ArticlesConfig(AppConfig):
         from .caching import connect_signals
 
         connect_signals()
+        post_migrate.connect(analyze_sqlite, sender=self)
+
+
+def analyze_sqlite(using="default", **kwargs):
+    """Give SQLite's planner statistics; without them it scans articles for related links."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
