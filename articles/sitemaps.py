@@ -25,6 +25,8 @@ class HomeSitemap(Sitemap):
 class ArticleSitemap(Sitemap):
     """One entry per article and language; alternates name only the languages it exists in."""
 
+    limit = 2000  # URLs per page of the section
+
     def items(self):
         codes = [code for code, _name in settings.LANGUAGES]
         # One URL pattern per language, filled in per article: no reverse() per row.

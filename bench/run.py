@@ -25,7 +25,8 @@ PAGES = [
     ("seed article en", f"/en/articles/{SEED}/"),
     ("home zh-hans", "/zh-hans/"),
     ("category en", "/en/categories/treatment/"),
-    ("sitemap.xml", "/sitemap.xml"),
+    ("sitemap.xml (index)", "/sitemap.xml"),
+    ("sitemap-articles.xml (2,000 URLs)", "/sitemap-articles.xml"),
 ]
 POST_SCRIPT = """
 local counter = 0

@@ -255,7 +255,7 @@ SITE_NAME = _("Spine Health Notes")
 
 # Whole public pages are cached for visitors without cookies (articles/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap.xml")
+PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap")
 
 # Comments.
 COMMENTS_RATE = os.environ.get("COMMENTS_RATE", "10/10m")  # per client IP, across all workers

@@ -222,12 +222,31 @@ def test_sitemap_lists_published_available_articles_with_alternates(client):
     both = make_article()
     zh_only = make_article(en=False)
     draft = make_article(status=Article.Status.DRAFT)
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index and "http://testserver/sitemap-articles.xml" in index
+    xml = client.get("/sitemap-articles.xml").content.decode()
     assert f"/en/articles/{both.slug}/" in xml and f"/zh-hans/articles/{both.slug}/" in xml
     assert f"/zh-hans/articles/{zh_only.slug}/" in xml
     assert f"/en/articles/{zh_only.slug}/" not in xml
     assert draft.slug not in xml
     assert 'hreflang="x-default"' in xml and "xhtml:link" in xml
+
+
+def test_sitemap_is_paged_for_large_sites(client, settings):
+    from articles.sitemaps import ArticleSitemap
+
+    for _ in range(3):
+        make_article()
+    ArticleSitemap.limit, limit = 4, ArticleSitemap.limit
+    try:
+        index = client.get("/sitemap.xml").content.decode()
+        assert "sitemap-articles.xml?p=2" in index
+        first = client.get("/sitemap-articles.xml").content.decode()
+        second = client.get("/sitemap-articles.xml?p=2").content.decode()
+        assert first.count("<url>") == 4 and second.count("<url>") == 2
+        assert client.get("/sitemap-articles.xml?p=9").status_code == 404
+    finally:
+        ArticleSitemap.limit = limit
 
 
 def test_robots_txt_points_at_sitemap(client):
