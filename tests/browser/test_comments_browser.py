@@ -2,6 +2,8 @@
 
 import uuid
 
+from playwright.sync_api import expect
+
 from tests.live import Visitor
 
 from .conftest import log_in, screenshot
@@ -23,7 +25,7 @@ def approve_in_admin(page, site, *bodies):
         page.locator("tr", has_text=body).locator("input[name=_selected_action]").check()
     page.select_option("select[name=action]", "approve")
     page.click("button[name=index]")
-    assert page.locator(".messagelist .success").count() == 1
+    expect(page.locator(".messagelist .success")).to_have_count(1)  # waits for the new page
 
 
 def test_comment_posted_moderated_and_shown_without_javascript(site, no_js):
@@ -59,11 +61,13 @@ def test_comment_posted_moderated_and_shown_without_javascript(site, no_js):
 
     # A reply, without JavaScript: the link opens the same form for a reply.
     reader.locator(".comment", has_text=en_body).locator(".comment-actions a").click()
+    reader.wait_for_url("**reply_to=**")
     assert "Reply to Li Hua" in reader.locator("#comment-form h3").inner_text()
     reply = f"Glad to hear it {tag}"
     reader.fill("#id_name", "Coach")
     reader.fill("#id_body", reply)
     reader.click(".comment-form button[type=submit]")
+    reader.wait_for_url(f"{site.url}/en/articles/{ARTICLE}/#comments")
     assert "awaiting moderation" in reader.locator(".messages").inner_text()
     approve_in_admin(moderator, site, reply)
 

@@ -3,6 +3,7 @@
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from .conftest import log_in, screenshot
 
@@ -61,7 +62,7 @@ def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
     page.fill("#id_cover_alt_en", "A green cover")
     screenshot(page, "admin-article-form")
     page.click("input[name=_continue]")
-    assert page.locator(".messagelist .success").count() == 1, page.content()[:4000]
+    expect(page.locator(".messagelist .success")).to_have_count(1)  # waits for the new page
 
     # A draft: the editor previews it, a visitor gets 404.
     preview = page.locator(f"a[href='/zh-hans/articles/{SLUG}/']")
@@ -75,7 +76,7 @@ def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
     page.go_back()
     page.select_option("#id_status", "published")
     page.click("input[name=_continue]")
-    assert page.locator(".messagelist .success").count() == 1
+    expect(page.locator(".messagelist .success")).to_have_count(1)
 
     visitor.goto(f"{site.url}/en/")
     visitor.click("text=Written in a browser")
