@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 from django.views.static import serve
+from modeltranslation.utils import build_localized_fieldname
 
 from comments.forms import CommentForm
 from comments.models import OWN_COMMENTS_KEY, Comment
@@ -36,6 +37,10 @@ def _paginate(request, queryset):
 
 
 def _listing(language):
+    """Published articles in ``language`` with only the columns a list shows."""
+    localized = [
+        build_localized_fieldname(name, language) for name in ("title", "summary", "cover_alt")
+    ]
     return (
         Article.objects.published()
         .available_in(language)
@@ -44,11 +49,9 @@ def _listing(language):
             "slug",
             "publish_at",
             "cover_renditions",
-            f"title_{language.replace('-', '_')}",
-            f"summary_{language.replace('-', '_')}",
-            f"cover_alt_{language.replace('-', '_')}",
+            *localized,
             "category__slug",
-            f"category__name_{language.replace('-', '_')}",
+            f"category__{build_localized_fieldname('name', language)}",
         )
     )
 
