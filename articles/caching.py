@@ -1,12 +1,12 @@
 """Whole-page caching for visitors without cookies, that is never stale and never private.
 
 Every cached page is keyed by a *content version*. Any change that can alter a
-page (an article, category, related link, old slug or comment saved or
-deleted) sets a new version after the transaction commits, so all pages are
+page (an article, category, related link, old slug or approved comment saved
+or deleted) sets a new version after the transaction commits, so all pages are
 rendered afresh. The version also changes by itself when the next scheduled
 article's publication time passes, so no cached page outlives it.
 
-Only requests without a session or messages cookie are served from the cache
+Only requests without a session, messages or own-comments cookie are served from the cache
 (they all see the same page), and only responses that set no cookie and are
 not marked private are stored. A matching ``If-None-Match`` gets a 304 before
 anything is looked up or rendered.
@@ -25,9 +25,11 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from comments import own
+
 VERSION_KEY = "pages:version"
 NEXT_PUBLISH_KEY = "pages:next-publish"
-PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages", own.COOKIE)
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 
@@ -71,14 +73,23 @@ def content_changed(sender, **kwargs):
     invalidate()
 
 
+def comment_changed(sender, instance, **kwargs):
+    """Pending and spam comments are on no public page: posting one keeps the cache."""
+    if instance.is_or_was_public:
+        invalidate()
+    instance.loaded_status = instance.status
+
+
 def connect_signals():
     from comments.models import Comment
 
     from .models import Article, Category, PreviousSlug, RelatedLink
 
-    for model in (Article, Category, RelatedLink, PreviousSlug, Comment):
+    for model in (Article, Category, RelatedLink, PreviousSlug):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-d")
+    post_save.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment")
+    post_delete.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment-d")
 
 
 def _is_public(request):

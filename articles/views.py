@@ -13,8 +13,9 @@ from django.views.static import serve
 from modeltranslation.utils import build_localized_fieldname
 
 from comments.forms import CommentForm
-from comments.models import OWN_COMMENTS_KEY, Comment
+from comments.models import Comment
 from comments.moderation import comments_closed
+from comments.own import own_comment_ids
 
 from .languages import html_lang, language_links
 from .models import Article, Category, PreviousSlug
@@ -114,8 +115,7 @@ def article_detail(request, slug):
 def render_article(request, article, comment_form=None, status=200):
     """The article page: text, related articles, comments and the comment form."""
     language = translation.get_language()
-    own_ids = request.session.get(OWN_COMMENTS_KEY, [])
-    comments = Comment.objects.thread(article, own_ids)
+    comments = Comment.objects.thread(article, own_comment_ids(request))
     context = {
         "article": article,
         "related": article.related_for(language),
@@ -123,9 +123,9 @@ def render_article(request, article, comment_form=None, status=200):
         "preview": not article.is_published(),
         "comments": comments,
         "comment_count": sum(
-            item.status == Comment.Status.APPROVED
+            item["status"] == Comment.Status.APPROVED
             for comment in comments
-            for item in (comment, *comment.shown_replies)
+            for item in (comment, *comment["replies"])
         ),
         "comments_closed": comments_closed(article),
         "comment_form": comment_form,

@@ -75,13 +75,14 @@ def submit(form, request):
         ip_hash=hash_ip(request.META.get("REMOTE_ADDR")),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
+    reasons = spam_reasons(
+        comment, honeypot=data["website"], seconds_to_fill=form.seconds_to_fill()
+    )
+    if reasons:
+        comment.status = Comment.Status.SPAM
+        comment.spam_reason = "; ".join(reasons)[:200]
+    # The write lock is held for the insert alone, not for the checks above.
     with transaction.atomic():
-        reasons = spam_reasons(
-            comment, honeypot=data["website"], seconds_to_fill=form.seconds_to_fill()
-        )
-        if reasons:
-            comment.status = Comment.Status.SPAM
-            comment.spam_reason = "; ".join(reasons)[:200]
         comment.save()
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(lambda: notify_moderators(comment, request))

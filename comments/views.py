@@ -15,7 +15,7 @@ from articles.views import csrf_failure, render_article
 
 from . import moderation
 from .forms import CommentForm
-from .models import OWN_COMMENTS_KEY
+from .own import remember_own_comment
 
 
 def same_origin(request):
@@ -66,11 +66,10 @@ def post_comment(request, slug):
         return render_article(request, article, comment_form=form, status=400)
 
     comment = moderation.submit(form, request)
-    request.session[OWN_COMMENTS_KEY] = [*request.session.get(OWN_COMMENTS_KEY, []), comment.pk][
-        -50:
-    ]
     messages.success(
         request,
         _("Thank you. Your comment is awaiting moderation and will appear once approved."),
     )
-    return redirect(f"{article.get_absolute_url()}#comments")
+    response = redirect(f"{article.get_absolute_url()}#comments")
+    remember_own_comment(request, response, comment.pk)
+    return response

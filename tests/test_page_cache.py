@@ -71,6 +71,30 @@ def test_approved_comment_is_visible_at_once_in_both_languages():
         assert "Cached?" in get(f"/{lang}/articles/{article.slug}/")[1]
 
 
+def test_pending_comment_keeps_the_cache_and_approval_or_rejection_clears_it(client):
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    get(url)
+    client.post(
+        f"/en/comments/{article.slug}/",
+        {"name": "Someone", "body": "Held for review", "token": _token(article)},
+    )
+    assert get(url)[0]["X-Page-Cache"] == "hit"  # nothing public changed
+
+    comment = Comment.objects.get(body="Held for review")
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    assert "Held for review" in get(url)[1]
+    comment.status = Comment.Status.REJECTED
+    comment.save()
+    assert "Held for review" not in get(url)[1]
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+    assert "Held for review" in get(url)[1]
+    Comment.objects.get(pk=comment.pk).delete()
+    assert "Held for review" not in get(url)[1]
+
+
 def test_bulk_moderation_invalidates(client):
     moderator = make_user("mod", "Moderators")
     article = make_article()

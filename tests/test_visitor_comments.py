@@ -66,6 +66,27 @@ def test_pending_comment_is_invisible_to_everyone_else(client, django_user_model
     assert "写得很好" not in page
 
 
+def test_own_comments_cookie_is_signed_and_posting_writes_no_session(client):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    article = make_article()
+    post(client, article, body="My own pending words")
+    assert Session.objects.count() == 0
+    cookie = client.cookies["own_comments"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    url = f"/zh-hans/articles/{article.slug}/"
+    assert "My own pending words" in client.get(url).content.decode()
+
+    # Another visitor cannot claim it by forging the cookie.
+    other = Comment.objects.get()
+    forger = Client()
+    forger.cookies["own_comments"] = str(other.pk)
+    assert "My own pending words" not in forger.get(url).content.decode()
+    forger.cookies["own_comments"] = cookie.value.replace(str(other.pk), str(other.pk + 1), 1)
+    assert "My own pending words" not in forger.get(url).content.decode()
+
+
 def test_approved_comment_shows_on_both_languages_marked_with_its_language(client):
     article = make_article()
     post(client, article, lang="en", body="Very helpful,\nthank you.")

@@ -30,7 +30,7 @@ def _text(value):
 
 @register.simple_tag
 def comment_list(comments, closed=False):
-    """``<ol>`` of comments, each with its replies; open articles get Reply links."""
+    """``<ol>`` of comment rows (``CommentQuerySet.thread``); open articles get Reply links."""
     if not comments:
         return ""
     staff = f'<span class="badge">{escape(_("Staff"))}</span>'
@@ -38,33 +38,34 @@ def comment_list(comments, closed=False):
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
     show_date = DISPLAY_DATE.get(get_language(), DISPLAY_DATE["en"])
+    zone = timezone.get_current_timezone()
 
     def one(comment, is_reply):
-        moment = timezone.localtime(comment.created_at)
-        approved = comment.status == Comment.Status.APPROVED
+        pk, code, by_staff = comment["id"], comment["language"], comment["by_staff"]
+        moment = comment["created_at"].astimezone(zone)
+        approved = comment["status"] == Comment.Status.APPROVED
         classes = "comment" + ("" if approved else " comment-pending")
-        classes += " comment-staff" if comment.by_staff else ""
+        classes += " comment-staff" if by_staff else ""
         action = ""
         if not closed and approved and not is_reply:
             action = (
-                f'<p class="comment-actions">'
-                f'<a href="?reply_to={comment.pk}#comment-form">{reply}</a></p>'
+                f'<p class="comment-actions"><a href="?reply_to={pk}#comment-form">{reply}</a></p>'
             )
-        language = escape(comment.language)
+        language = escape(code)
         return (
-            f'<article class="{classes}" id="comment-{comment.pk}"><header class="comment-meta">'
-            f'<strong class="comment-author">{escape(comment.name)}</strong>'
-            f"{staff if comment.by_staff else ''}"
+            f'<article class="{classes}" id="comment-{pk}"><header class="comment-meta">'
+            f'<strong class="comment-author">{escape(comment["name"])}</strong>'
+            f"{staff if by_staff else ''}"
             f'<time datetime="{moment:%Y-%m-%dT%H:%M:%S%z}">{show_date(moment)}</time>'
-            f'<span class="comment-lang">{in_language.get(comment.language, language)}</span>'
+            f'<span class="comment-lang">{in_language.get(code, language)}</span>'
             f"{'' if approved else pending}</header>"
-            f'<div class="comment-body" lang="{language}">{_text(comment.body)}</div>'
+            f'<div class="comment-body" lang="{language}">{_text(comment["body"])}</div>'
             f"{action}</article>"
         )
 
     items = []
     for comment in comments:
-        replies = "".join(f"<li>{one(r, True)}</li>" for r in comment.shown_replies)
+        replies = "".join(f"<li>{one(r, True)}</li>" for r in comment["replies"])
         replies = f'<ol class="comment-replies">{replies}</ol>' if replies else ""
         items.append(f"<li>{one(comment, False)}{replies}</li>")
     return mark_safe(f'<ol class="comment-list">{"".join(items)}</ol>')  # noqa: S308 (escaped above)
