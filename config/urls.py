@@ -6,11 +6,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import ArticleSitemap, HomeSitemap
+from articles.sitemaps import sections
 from articles.views import language_redirect, media_file, robots_txt
 from config.health import healthz
 
-sitemaps = {"home": HomeSitemap, "articles": ArticleSitemap}
+sitemaps = sections()
 
 urlpatterns = [
     path("", language_redirect, name="root"),

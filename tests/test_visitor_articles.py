@@ -223,28 +223,38 @@ def test_sitemap_lists_published_available_articles_with_alternates(client):
     zh_only = make_article(en=False)
     draft = make_article(status=Article.Status.DRAFT)
     index = client.get("/sitemap.xml").content.decode()
-    assert "<sitemapindex" in index and "http://testserver/sitemap-articles.xml" in index
-    xml = client.get("/sitemap-articles.xml").content.decode()
-    assert f"/en/articles/{both.slug}/" in xml and f"/zh-hans/articles/{both.slug}/" in xml
-    assert f"/zh-hans/articles/{zh_only.slug}/" in xml
-    assert f"/en/articles/{zh_only.slug}/" not in xml
-    assert draft.slug not in xml
-    assert 'hreflang="x-default"' in xml and "xhtml:link" in xml
+    for section in ["articles-zh-hans", "articles-en"]:
+        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in index
+    zh = client.get("/sitemap-articles-zh-hans.xml").content.decode()
+    en = client.get("/sitemap-articles-en.xml").content.decode()
+    assert f"<loc>http://testserver/zh-hans/articles/{both.slug}/</loc>" in zh
+    assert f"<loc>http://testserver/en/articles/{both.slug}/</loc>" in en
+    assert f"/zh-hans/articles/{zh_only.slug}/" in zh and zh_only.slug not in en
+    assert draft.slug not in zh + en
+    # Each entry names every version that exists, and x-default.
+    entry = en.split(f"<loc>http://testserver/en/articles/{both.slug}/</loc>")[1].split("</url>")[0]
+    assert f'hreflang="zh-hans" href="http://testserver/zh-hans/articles/{both.slug}/"' in entry
+    assert f'hreflang="x-default" href="http://testserver/zh-hans/articles/{both.slug}/"' in entry
+    alone = zh.split(f"/zh-hans/articles/{zh_only.slug}/</loc>")[1].split("</url>")[0]
+    assert 'hreflang="en"' not in alone and 'hreflang="x-default"' in alone
 
 
-def test_sitemap_is_paged_for_large_sites(client, settings):
+def test_sitemap_is_paged_for_large_sites(client, django_assert_max_num_queries):
     from articles.sitemaps import ArticleSitemap
 
-    for _ in range(3):
+    for _ in range(6):
         make_article()
     ArticleSitemap.limit, limit = 4, ArticleSitemap.limit
     try:
-        index = client.get("/sitemap.xml").content.decode()
-        assert "sitemap-articles.xml?p=2" in index
-        first = client.get("/sitemap-articles.xml").content.decode()
-        second = client.get("/sitemap-articles.xml?p=2").content.decode()
+        with django_assert_max_num_queries(4):  # a count and a max per section
+            index = client.get("/sitemap.xml").content.decode()
+        assert "sitemap-articles-en.xml?p=2" in index
+        assert "sitemap-articles-en.xml?p=3" not in index
+        with django_assert_max_num_queries(2):  # a count and the page
+            first = client.get("/sitemap-articles-en.xml").content.decode()
+        second = client.get("/sitemap-articles-en.xml?p=2").content.decode()
         assert first.count("<url>") == 4 and second.count("<url>") == 2
-        assert client.get("/sitemap-articles.xml?p=9").status_code == 404
+        assert client.get("/sitemap-articles-en.xml?p=9").status_code == 404
     finally:
         ArticleSitemap.limit = limit
 
