@@ -1,7 +1,7 @@
 """What a visitor sees: lists, articles, languages, related articles, machine files."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -222,9 +222,20 @@ def test_sitemap_lists_published_available_articles_with_alternates(client):
     both = make_article()
     zh_only = make_article(en=False)
     draft = make_article(status=Article.Status.DRAFT)
+    edited = {both: (2026, 1, 5), zh_only: (2026, 3, 5), draft: (2026, 6, 5)}
+    for article, day in edited.items():
+        Article.objects.filter(pk=article.pk).update(updated_at=datetime(*day, tzinfo=UTC))
     index = client.get("/sitemap.xml").content.decode()
-    for section in ["articles-zh-hans", "articles-en"]:
-        assert f"<loc>http://testserver/sitemap-{section}.xml</loc>" in index
+    # Each section's lastmod is its latest published edit: the draft's counts nowhere.
+    lastmods = {
+        section: datetime.fromisoformat(lastmod)
+        for section, lastmod in re.findall(
+            r"<loc>http://testserver/sitemap-([\w-]+)\.xml</loc>\s*<lastmod>([^<]+)</lastmod>",
+            index,
+        )
+    }
+    assert lastmods["articles-zh-hans"] == datetime(2026, 3, 5, tzinfo=UTC)
+    assert lastmods["articles-en"] == datetime(2026, 1, 5, tzinfo=UTC)
     zh = client.get("/sitemap-articles-zh-hans.xml").content.decode()
     en = client.get("/sitemap-articles-en.xml").content.decode()
     assert f"<loc>http://testserver/zh-hans/articles/{both.slug}/</loc>" in zh
