@@ -47,9 +47,9 @@ class ArticleSitemap(Sitemap):
         )
 
     def get_latest_lastmod(self):
-        # Read off the covering index. SQLite plans the bare boolean ``WHERE available_xx``
-        # that ``available_in`` writes on the status index for a MAX, reading every row
-        # (45 ms at 10,000 articles); ``IN (1)`` is an equality on the covering index (1 ms).
+        # Read off the lastmod index. ``IN (true)``, not the bare boolean ``WHERE available_xx``
+        # that ``available_in`` writes: SQLite plans the latter on the status index and reads
+        # every published row (45 ms at 10,000 articles, against 0.08 ms).
         flag = build_localized_fieldname("available", self.language)
         latest = Article.objects.published().filter(**{f"{flag}__in": [True]})
         return latest.aggregate(latest=Max("updated_at"))["latest"]
