@@ -123,24 +123,27 @@ def run(database, articles, comments, seconds):
 
 
 def table(database, size, rows, posts, stored):
-    ceiling = rows[0][1]["rps"]
+    ceiling, ceiling_ms = rows[0][1]["rps"], rows[0][2]["render_ms"]
     lines = [
         f"### {database}, {size}",
         "",
-        "| page | req/s | × ceiling | p50 ms | p99 ms | queries | render ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | req/s | × ceiling | p50 ms | p99 ms | queries | render ms | × ceiling |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, load, render in rows:
         queries = render["queries"] if render else "—"
         render_ms = f"{render['render_ms']:.2f}" if render else "—"
+        # The render's ratio: how many ok views one render costs (the ceiling row reads 1).
+        render_ratio = f"{render['render_ms'] / ceiling_ms:.1f}" if render else "—"
         lines.append(
             f"| {name} | {load['rps']:.0f} | {load['rps'] / ceiling:.2f} | {load['p50']:.1f} | "
-            f"{load['p99']:.1f} | {queries} | {render_ms} |"
+            f"{load['p99']:.1f} | {queries} | {render_ms} | {render_ratio} |"
         )
     lines += [
         "",
-        f"comment POSTs: {posts['requests']} answered, {posts['errors']} errors "
-        f"{posts['socket_errors']}, {stored} stored",
+        f"comment POSTs: {posts['requests']} answered, {posts['errors']} errors"
+        f"{' (socket: ' + posts['socket_errors'] + ')' if posts['socket_errors'] else ''}, "
+        f"{stored} stored",
         "",
     ]
     return "\n".join(lines)
