@@ -26,7 +26,7 @@ PAGES = [
     ("home zh-hans", "/zh-hans/"),
     ("category en", "/en/categories/treatment/"),
     ("sitemap.xml (index)", "/sitemap.xml"),
-    ("sitemap-articles-en.xml (2,000 URLs)", "/sitemap-articles-en.xml"),
+    ("sitemap-articles-en.xml (page 1)", "/sitemap-articles-en.xml"),
 ]
 POST_SCRIPT = """
 local counter = 0
