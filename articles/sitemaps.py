@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Article
+from .models import Article, language_codes
 
 
 class HomeSitemap(Sitemap):
@@ -38,7 +38,7 @@ class ArticleSitemap(Sitemap):
         self.language = language
 
     def items(self):
-        flags = [build_localized_fieldname("available", code) for code, _name in settings.LANGUAGES]
+        flags = [build_localized_fieldname("available", code) for code in language_codes()]
         return (
             Article.objects.published()
             .available_in(self.language)
@@ -64,24 +64,25 @@ class ArticleSitemap(Sitemap):
     def _patterns(self):
         """One URL pattern per language, filled in per article: no reverse() per row."""
         patterns = {}
-        for code, _name in settings.LANGUAGES:
+        for code in language_codes():
             with translation.override(code):
                 patterns[code] = reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
         return patterns
 
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = language_codes()
         for url in urls:
             slug, _updated, *available = url["item"]
             versions = [code for code, ok in zip(codes, available, strict=True) if ok]
             default = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in versions else versions[0]
+            links = [(code, code) for code in versions] + [("x-default", default)]
             url["alternates"] = [
                 {
-                    "lang_code": lang_code,
+                    "lang_code": hreflang,
                     "location": f"{protocol}://{domain}{self._patterns[code].format(slug)}",
                 }
-                for lang_code, code in [*((c, c) for c in versions), ("x-default", default)]
+                for hreflang, code in links
             ]
         return urls
 
@@ -90,5 +91,5 @@ def sections():
     """``sitemap.xml`` names these: the home pages, then one article section per language."""
     return {
         "home": HomeSitemap,
-        **{f"articles-{code}": ArticleSitemap(code) for code, _name in settings.LANGUAGES},
+        **{f"articles-{code}": ArticleSitemap(code) for code in language_codes()},
     }
