@@ -222,7 +222,10 @@ class Article(models.Model):
         if self.cover and not self.cover._committed:
             content, ext, self.cover_renditions = images.process_cover(self.cover.file)
             stem = self.cover.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "cover"
-            self.cover.save(f"{stem}.{ext}", ContentFile(content), save=False)
+            # A named file, so that ImageField stores its width and height: without them
+            # every read of the article would open the image to measure it.
+            name = f"{stem}.{ext}"
+            self.cover.save(name, ContentFile(content, name=name), save=False)
         elif not self.cover:
             self.cover_renditions = {}
         super().save(*args, **kwargs)

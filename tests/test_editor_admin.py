@@ -1,8 +1,10 @@
 """Editors write articles in the admin; covers are checked, cleaned and resized."""
 
+import importlib
 import io
 
 import pytest
+from django.apps import apps
 from django.core.files.storage import default_storage
 from PIL import Image
 
@@ -113,6 +115,31 @@ def test_cover_needs_alt_text_in_each_written_language(client, editor):
     response = client.post("/admin/articles/article/add/", data)
     assert "Describe the cover image" in response.content.decode()
     assert not Article.objects.exists()
+
+
+def test_cover_size_is_stored_so_reading_an_article_never_opens_the_image(monkeypatch):
+    article = make_article(cover=upload(content=image_bytes(size=(1200, 800))), cover_alt_en="c",
+                           cover_alt_zh_hans="c")  # fmt: skip
+    row = Article.objects.values("cover_width", "cover_height").get(pk=article.pk)
+    assert row == {"cover_width": 1200, "cover_height": 800}
+
+    def no_open(*args, **kwargs):
+        raise AssertionError("the cover was opened to read its size")
+
+    monkeypatch.setattr(default_storage, "open", no_open)
+    assert Article.objects.get(pk=article.pk).cover_width == 1200
+
+
+def test_migration_stores_the_size_of_covers_saved_without_one():
+    migration = importlib.import_module("articles.migrations.0006_store_cover_sizes")
+    article = make_article(cover=upload(content=image_bytes(size=(640, 360))), cover_alt_en="c",
+                           cover_alt_zh_hans="c")  # fmt: skip
+    gone = make_article()
+    Article.objects.filter(pk=gone.pk).update(cover="covers/missing.jpg")
+    Article.objects.update(cover_width=None, cover_height=None)
+    migration.store_cover_sizes(apps, None)
+    sizes = dict(Article.objects.values_list("pk", "cover_width"))
+    assert sizes == {article.pk: 640, gone.pk: None}
 
 
 def test_exif_and_gps_are_stripped_from_covers():
