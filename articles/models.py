@@ -169,19 +169,29 @@ class Article(models.Model):
         return images.picture_sources(self.cover_renditions)
 
     def related_for(self, language):
-        """Curated related articles visible in ``language``, filled up from the category."""
+        """Curated related articles visible in ``language``, filled up from the category.
+
+        Each is a row with its ``slug``, ``title``, ``publish_at`` and ``url``: all
+        the page shows. The queries name the language's columns themselves, so they
+        skip modeltranslation's lookup rewriting (about 0.1 ms a query).
+        """
         limit = settings.RELATED_ARTICLES_COUNT
-        visible = Article.objects.published().available_in(language)
-        visible = visible.only("slug", "publish_at", build_localized_fieldname("title", language))
+        title = build_localized_fieldname("title", language)
+        visible = ArticleQuerySet(Article).published().available_in(language)
+        visible = visible.values("id", "slug", "publish_at", title)
         curated = list(
             visible.filter(incoming_links__from_article=self).order_by(
                 "incoming_links__sort_order", "incoming_links__id"
             )[:limit]
         )
         # Always ask for the fill, so the page costs the same queries either way.
-        seen = {self.pk, *(article.pk for article in curated)}
+        seen = {self.pk, *(row["id"] for row in curated)}
         fill = visible.filter(category_id=self.category_id).exclude(pk=self.pk)[: 2 * limit]
-        curated += [article for article in fill if article.pk not in seen][: limit - len(curated)]
+        curated += [row for row in fill if row["id"] not in seen][: limit - len(curated)]
+        with translation.override(language):
+            for row in curated:
+                row["title"] = row.pop(title)
+                row["url"] = reverse("articles:detail", args=[row["slug"]])
         return curated
 
     def clean(self):

@@ -88,8 +88,9 @@ def article_detail(request, slug):
     preview = can_preview(request.user)
     if not preview:
         articles = articles.published()
-    article = articles.filter(slug=slug).first()
-    if article is None:
+    try:
+        article = articles.get(slug=slug)
+    except Article.DoesNotExist:
         previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
         if previous is None:
             raise Http404("No such article")

@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from articles.dates import DATETIME, time_element
 from articles.models import Article, RelatedLink
 
 from .conftest import make_article, make_category
@@ -19,6 +21,26 @@ def test_root_redirects_by_accept_language(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Location"] == "/en/"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")["Location"] == "/zh-hans/"
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/zh-hans/"
+
+
+# What Django's ``date`` filter writes; comments show the time too.
+DATE_FILTER_TIME_ELEMENT = Template(
+    """<time datetime="{{ moment|date:'c' }}">{{ moment|date:"DATE_FORMAT" }}</time>"""
+)
+DATE_FILTER_DATETIME = {"zh-hans": Template("{{ moment|date:'Y年n月j日 H:i' }}"),
+                        "en": Template("{{ moment|date:'F j, Y, H:i' }}")}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_dates_read_as_djangos_date_filter_in_each_language(language):
+    with translation.override(language):
+        for month in range(1, 13):
+            # 23:30 UTC is the next day in the site's time zone.
+            moment = datetime(2026, month, 30 if month != 2 else 28, 23, 30, tzinfo=UTC)
+            context = Context({"moment": moment})
+            assert time_element(moment) == DATE_FILTER_TIME_ELEMENT.render(context)
+            shown = DATETIME[language](timezone.localtime(moment))
+            assert shown == DATE_FILTER_DATETIME[language].render(context)
 
 
 def test_home_lists_published_articles_in_page_language_newest_first(client):
@@ -161,8 +183,15 @@ def test_related_articles_curated_order_then_category_fill(client, settings):
     older = make_article(category=category, publish_at=timezone.now() - timedelta(days=9))
     make_article(category=category, publish_at=timezone.now() - timedelta(days=10))
 
-    assert article.related_for("en") == [second, first, newer, older]
-    assert article.related_for("zh-hans")[:3] == [second, zh_only, first]
+    def related(language):
+        return [(row["slug"], row["title"], row["url"]) for row in article.related_for(language)]
+
+    expected = [second, first, newer, older]
+    assert related("en") == [(a.slug, a.title_en, f"/en/articles/{a.slug}/") for a in expected]
+    expected = [second, zh_only, first]
+    assert related("zh-hans")[:3] == [
+        (a.slug, a.title_zh_hans, f"/zh-hans/articles/{a.slug}/") for a in expected
+    ]
 
     page = client.get(f"/en/articles/{article.slug}/").content.decode()
     section = page.split('id="related-heading"')[1]
@@ -299,4 +328,4 @@ def test_time_elements_carry_valid_machine_readable_dates(client):
     values = re.findall(r'<time datetime="([^"]+)"', page)
     assert values
     for value in values:  # HTML allows at most three digits of fractional seconds: use none
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", value), value
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", value), value

@@ -13,14 +13,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from articles.dates import DATETIME, machine
 from comments.models import Comment
 
 register = template.Library()
-
-DISPLAY_DATE = {
-    "zh-hans": lambda d: f"{d.year}年{d.month}月{d.day}日 {d:%H:%M}",
-    "en": lambda d: f"{d:%B} {d.day}, {d.year}, {d:%H:%M}",
-}
 
 
 def _text(value):
@@ -37,7 +33,7 @@ def comment_list(comments, closed=False):
     pending = f'<span class="badge badge-pending">{escape(_("Awaiting moderation"))}</span>'
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
-    show_date = DISPLAY_DATE.get(get_language(), DISPLAY_DATE["en"])
+    show_date = DATETIME.get(get_language(), DATETIME["en"])
     zone = timezone.get_current_timezone()
 
     def one(comment, is_reply):
@@ -56,7 +52,7 @@ def comment_list(comments, closed=False):
             f'<article class="{classes}" id="comment-{pk}"><header class="comment-meta">'
             f'<strong class="comment-author">{escape(comment["name"])}</strong>'
             f"{staff if by_staff else ''}"
-            f'<time datetime="{moment:%Y-%m-%dT%H:%M:%S%z}">{show_date(moment)}</time>'
+            f'<time datetime="{machine(moment)}">{show_date(moment)}</time>'
             f'<span class="comment-lang">{in_language.get(code, language)}</span>'
             f"{'' if approved else pending}</header>"
             f'<div class="comment-body" lang="{language}">{_text(comment["body"])}</div>'
