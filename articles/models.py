@@ -1,9 +1,11 @@
 """Categories, articles and the curated links between them."""
 
+from datetime import UTC
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,6 +48,20 @@ class ArticleQuerySet(models.QuerySet):
 
     def missing_in(self, language):
         return self.filter(**{build_localized_fieldname("available", language): False})
+
+
+def visible_sql(language, alias):
+    """``published().available_in(language)`` as a SQL condition on table ``alias``, with
+    its parameters, for the article page's queries written in SQL (tests compare them)."""
+    available = Article._meta.get_field(build_localized_fieldname("available", language)).column
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    condition = f"{alias}.status = %s AND {alias}.publish_at <= %s AND {alias}.{available} = %s"
+    return condition, [Article.Status.PUBLISHED, now, True]
+
+
+def read_datetime(value):
+    """A datetime column read with SQL, aware as the ORM gives it (SQLite returns naive UTC)."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Article(models.Model):
@@ -171,28 +187,40 @@ class Article(models.Model):
     def related_for(self, language):
         """Curated related articles visible in ``language``, filled up from the category.
 
-        Each is a row with its ``slug``, ``title``, ``publish_at`` and ``url``: all
-        the page shows. The queries name the language's columns themselves, so they
-        skip modeltranslation's lookup rewriting (about 0.1 ms a query).
+        Rows with the ``slug``, ``title``, ``publish_at`` and ``url`` the page shows.
+        Written in SQL: building these two queries with the ORM took 1.6 ms of a
+        7.6 ms article page, five times what the database takes to answer them.
         """
         limit = settings.RELATED_ARTICLES_COUNT
-        title = build_localized_fieldname("title", language)
-        visible = ArticleQuerySet(Article).published().available_in(language)
-        visible = visible.values("id", "slug", "publish_at", title)
-        curated = list(
-            visible.filter(incoming_links__from_article=self).order_by(
-                "incoming_links__sort_order", "incoming_links__id"
-            )[:limit]
-        )
-        # Always ask for the fill, so the page costs the same queries either way.
-        seen = {self.pk, *(row["id"] for row in curated)}
-        fill = visible.filter(category_id=self.category_id).exclude(pk=self.pk)[: 2 * limit]
-        curated += [row for row in fill if row["id"] not in seen][: limit - len(curated)]
+        title = Article._meta.get_field(build_localized_fieldname("title", language)).column
+        visible, params = visible_sql(language, "a")
+        # Column names come from the model's fields; every value is a parameter.
+        select = f"SELECT a.id, a.slug, a.{title}, a.publish_at FROM articles_article a"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{select} JOIN articles_relatedlink l ON l.to_article_id = a.id"
+                f" WHERE l.from_article_id = %s AND {visible} ORDER BY l.sort_order, l.id LIMIT %s",
+                [self.pk, *params, limit],
+            )
+            rows = cursor.fetchall()
+            # Always ask for the fill, so the page costs the same queries either way.
+            cursor.execute(
+                f"{select} WHERE a.category_id = %s AND a.id <> %s AND {visible}"
+                " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s",
+                [self.category_id, self.pk, *params, 2 * limit],
+            )
+            seen = {row[0] for row in rows}
+            rows += [row for row in cursor.fetchall() if row[0] not in seen][: limit - len(rows)]
         with translation.override(language):
-            for row in curated:
-                row["title"] = row.pop(title)
-                row["url"] = reverse("articles:detail", args=[row["slug"]])
-        return curated
+            return [
+                {
+                    "slug": slug,
+                    "title": title,
+                    "publish_at": read_datetime(publish_at),
+                    "url": reverse("articles:detail", args=[slug]),
+                }
+                for _pk, slug, title, publish_at in rows
+            ]
 
     def clean(self):
         super().clean()
@@ -244,6 +272,16 @@ class Article(models.Model):
             PreviousSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
         PreviousSlug.objects.filter(slug=self.slug).delete()
         self._loaded_slug = self.slug
+
+
+def site_articles():
+    """Articles as the public pages query them: without modeltranslation's rewriting.
+
+    modeltranslation turns ``title`` into ``title_en`` in every lookup, at about
+    0.2 ms per queryset; these queries name each language's column themselves
+    (``build_localized_fieldname``), so they use the plain ``ArticleQuerySet``.
+    """
+    return ArticleQuerySet(Article)
 
 
 class RelatedLink(models.Model):

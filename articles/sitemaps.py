@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Article, language_codes
+from .models import language_codes, site_articles
 
 
 class HomeSitemap(Sitemap):
@@ -40,7 +40,8 @@ class ArticleSitemap(Sitemap):
     def items(self):
         flags = [build_localized_fieldname("available", code) for code in language_codes()]
         return (
-            Article.objects.published()
+            site_articles()
+            .published()
             .available_in(self.language)
             .order_by("-publish_at", "-id")
             .values_list("slug", "updated_at", *flags)
@@ -51,7 +52,7 @@ class ArticleSitemap(Sitemap):
         # that ``available_in`` writes: SQLite plans the latter on the status index and reads
         # every published row (45 ms at 10,000 articles, against 0.08 ms).
         flag = build_localized_fieldname("available", self.language)
-        latest = Article.objects.published().filter(**{f"{flag}__in": [True]})
+        latest = site_articles().published().filter(**{f"{flag}__in": [True]})
         return latest.aggregate(latest=Max("updated_at"))["latest"]
 
     def lastmod(self, item):

@@ -18,7 +18,7 @@ from comments.moderation import comments_closed
 from comments.own import own_comment_ids
 
 from .languages import html_lang, language_links
-from .models import Article, Category, PreviousSlug
+from .models import Article, Category, PreviousSlug, site_articles
 
 # Raster images only: an SVG or HTML file could carry script.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -43,7 +43,8 @@ def _listing(language):
         build_localized_fieldname(name, language) for name in ("title", "summary", "cover_alt")
     ]
     return (
-        Article.objects.published()
+        site_articles()
+        .published()
         .available_in(language)
         .select_related("category")
         .only(
@@ -84,7 +85,7 @@ def category_detail(request, slug):
 @require_safe
 def article_detail(request, slug):
     language = translation.get_language()
-    articles = Article.objects.select_related("category")
+    articles = site_articles().select_related("category")
     preview = can_preview(request.user)
     if not preview:
         articles = articles.published()

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from articles.models import Article
+from articles.models import site_articles
 from articles.views import csrf_failure, render_article
 
 from . import moderation
@@ -40,7 +40,7 @@ def same_origin(request):
 def post_comment(request, slug):
     language = translation.get_language()
     article = (
-        (Article.objects.published().available_in(language).select_related("category"))
+        (site_articles().published().available_in(language).select_related("category"))
         .filter(slug=slug)
         .first()
     )
