@@ -25,16 +25,18 @@ class LanguageLinks(list):
         return (default or available or [None])[0]
 
 
-def language_links(request, available=None):
+def language_links(request, available=None, urls=None):
     """One entry per language: its name, the same page's URL in it, and whether it exists.
 
     ``available`` lists the languages the page exists in (an article may lack
-    one); by default a page exists in every language.
+    one); by default a page exists in every language. ``urls`` gives the page's
+    URL per language when the view knows it (an article does, without the query
+    string); otherwise the requested URL is translated.
     """
     current = translation.get_language()
     links = LanguageLinks()
     for code, name in settings.LANGUAGES:
-        url = translate_url(request.get_full_path(), code)
+        url = urls[code] if urls else translate_url(request.get_full_path(), code)
         links.append(
             {
                 "code": code,

@@ -10,11 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.utils import build_localized_fieldname
 
-from . import images, richtext
+from . import images, languages, richtext
 
 
 def language_codes():
@@ -163,6 +164,16 @@ class Article(models.Model):
     def url_in(self, language):
         with translation.override(language):
             return self.get_absolute_url()
+
+    def language_links(self, request):
+        """The switcher's and hreflang links: this article in each language it is written in."""
+        urls = {code: self.url_in(code) for code in language_codes()}
+        return languages.language_links(request, self.available_languages(), urls)
+
+    @property
+    def description(self):
+        """For search engines and link previews: the meta description, else the summary."""
+        return Truncator(self.meta_description or self.summary or self.title).chars(160)
 
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()

@@ -100,7 +100,7 @@ def article_detail(request, slug):
     if not article.is_available_in(language):
         context = {
             "article": article,
-            "language_links": language_links(request, article.available_languages()),
+            "language_links": article.language_links(request),
             "noindex": True,
         }
         return render(request, "articles/missing_translation.html", context, status=404)
@@ -120,8 +120,9 @@ def render_article(request, article, comment_form=None, status=200):
     comments = Comment.objects.thread(article, own_comment_ids(request))
     context = {
         "article": article,
+        "description": article.description,
         "related": article.related_for(language),
-        "language_links": language_links(request, article.available_languages()),
+        "language_links": article.language_links(request),
         "preview": not article.is_published(),
         "comments": comments,
         "comment_count": sum(

@@ -245,6 +245,10 @@ def test_seo_head_hreflang_canonical_description_open_graph(client):
     assert '<meta name="description" content="Meta text for search">' in page
     assert '<meta property="og:type" content="article">' in page
     assert f'<meta property="og:title" content="{article.title_en}">' in page
+    # A reply link's query string is no other page: the canonical URL leaves it out.
+    page = client.get(f"/en/articles/{article.slug}/?reply_to=1").content.decode()
+    assert f'<link rel="canonical" href="{base}/en/articles/{article.slug}/">' in page
+    assert f'hreflang="zh-Hans" href="{base}/zh-hans/articles/{article.slug}/"' in page
 
 
 def test_sitemap_lists_published_available_articles_with_alternates(client):
