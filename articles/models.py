@@ -60,6 +60,13 @@ def visible_sql(language, alias):
     return condition, [Article.Status.PUBLISHED, now, True]
 
 
+def detail_url_pattern(language):
+    """The article URL in ``language`` with ``{}`` for the slug: one ``reverse()`` for a list
+    (it costs about 25 µs a call)."""
+    with translation.override(language):
+        return reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
+
+
 def read_datetime(value):
     """A datetime column read with SQL, aware as the ORM gives it (SQLite returns naive UTC)."""
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
@@ -222,16 +229,16 @@ class Article(models.Model):
             )
             seen = {row[0] for row in rows}
             rows += [row for row in cursor.fetchall() if row[0] not in seen][: limit - len(rows)]
-        with translation.override(language):
-            return [
-                {
-                    "slug": slug,
-                    "title": title,
-                    "publish_at": read_datetime(publish_at),
-                    "url": reverse("articles:detail", args=[slug]),
-                }
-                for _pk, slug, title, publish_at in rows
-            ]
+        url = detail_url_pattern(language)
+        return [
+            {
+                "slug": slug,
+                "title": title,
+                "publish_at": read_datetime(publish_at),
+                "url": url.format(slug),
+            }
+            for _pk, slug, title, publish_at in rows
+        ]
 
     def clean(self):
         super().clean()

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import cached_property
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import language_codes, site_articles
+from .models import detail_url_pattern, language_codes, site_articles
 
 
 class HomeSitemap(Sitemap):
@@ -63,12 +62,7 @@ class ArticleSitemap(Sitemap):
 
     @cached_property
     def _patterns(self):
-        """One URL pattern per language, filled in per article: no reverse() per row."""
-        patterns = {}
-        for code in language_codes():
-            with translation.override(code):
-                patterns[code] = reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
-        return patterns
+        return {code: detail_url_pattern(code) for code in language_codes()}
 
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
