@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 
+from core.languages import html_lang, language_codes
+
 from .images import CoverFormField
-from .languages import html_lang
-from .models import Article, Category, RelatedLink, language_codes
+from .models import Article, Category, RelatedLink
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):

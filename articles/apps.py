@@ -1,6 +1,4 @@
 from django.apps import AppConfig
-from django.db import connections
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,15 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from .caching import connect_signals
+        from core import pagecache
 
-        connect_signals()
-        post_migrate.connect(analyze_sqlite, sender=self)
+        from .models import Article, Category, PreviousSlug, RelatedLink
 
-
-def analyze_sqlite(using="default", **kwargs):
-    """Give SQLite's planner statistics; without them it scans articles for related links."""
-    connection = connections[using]
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        pagecache.refresh_on_change(Article, Category, RelatedLink, PreviousSlug)
+        pagecache.register_schedule(Article.objects.next_visibility_change)

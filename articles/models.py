@@ -1,25 +1,26 @@
 """Categories, articles and the curated links between them."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 
-from . import images, languages, richtext
+from core import languages
+from core.languages import language_codes
 
-
-def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
+from . import images, richtext
 
 
 class Category(models.Model):
@@ -39,9 +40,10 @@ class Category(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one visibility rule: published, and the publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+    def published(self, at=None):
+        """The one visibility rule: published, and the publication time has come (by ``at``,
+        default now). Every page, feed, sitemap and SQL restatement is built on it."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=at or timezone.now())
 
     def available_in(self, language):
         """Articles with a title and a body in ``language`` (see ``Article.is_available_in``)."""
@@ -50,19 +52,25 @@ class ArticleQuerySet(models.QuerySet):
     def missing_in(self, language):
         return self.filter(**{build_localized_fieldname("available", language): False})
 
+    def next_visibility_change(self):
+        """The next moment ``published()`` will hold more articles than now, or None."""
+        now = timezone.now()
+        waiting = self.published(at=datetime.max.replace(tzinfo=UTC)).exclude(
+            pk__in=self.published(at=now).values("pk")
+        )
+        return waiting.aggregate(next=Min("publish_at"))["next"]
 
-def visible_sql(language, alias):
-    """``published().available_in(language)`` as a SQL condition on table ``alias``, with
-    its parameters, for the article page's queries written in SQL (tests compare them)."""
-    available = Article._meta.get_field(build_localized_fieldname("available", language)).column
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    condition = f"{alias}.status = %s AND {alias}.publish_at <= %s AND {alias}.{available} = %s"
-    return condition, [Article.Status.PUBLISHED, now, True]
+
+def visible_sql(language, using="default"):
+    """``published().available_in(language)`` as a SQL condition on the articles table, with
+    its parameters: compiled from the queryset, for the queries the article page writes in
+    SQL, so that it says what the rule says."""
+    query = ArticleQuerySet(Article).published().available_in(language).query
+    return query.get_compiler(using=using).compile(query.where)
 
 
 def detail_url_pattern(language):
-    """The article URL in ``language`` with ``{}`` for the slug: one ``reverse()`` for a list
-    (it costs about 25 µs a call)."""
+    """The article URL in ``language`` with ``{}`` for the slug: one ``reverse()`` for a list."""
     with translation.override(language):
         return reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
 
@@ -145,12 +153,11 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             models.Index(fields=["category", "status", "publish_at"]),
-            # Covering indexes for the page counts of list pages and sitemap sections: no
-            # row is read (EXPLAIN on SQLite, 10,000 articles: the count 14 ms -> 0.9 ms).
+            # Covering indexes for the page counts of list pages and sitemap sections:
+            # counting reads no row.
             models.Index(fields=["available_zh_hans", "status", "publish_at"]),
             models.Index(fields=["available_en", "status", "publish_at"]),
-            # The sitemap index's lastmod per language: MAX(updated_at) reads one entry
-            # (10,000 articles: SQLite 45 ms, PostgreSQL 6 ms -> under 0.1 ms on both).
+            # The sitemap index's lastmod per language: MAX(updated_at) reads one entry.
             models.Index(fields=["available_zh_hans", "status", "updated_at"]),
             models.Index(fields=["available_en", "status", "updated_at"]),
         ]
@@ -183,7 +190,8 @@ class Article(models.Model):
         return Truncator(self.meta_description or self.summary or self.title).chars(160)
 
     def is_published(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        """Whether visitors see this article now (a query: ``published()`` is the rule)."""
+        return Article.objects.published().filter(pk=self.pk).exists()
 
     def is_available_in(self, language):
         """The rule: a language version exists when it has a title and a body."""
@@ -206,25 +214,27 @@ class Article(models.Model):
         """Curated related articles visible in ``language``, filled up from the category.
 
         Rows with the ``slug``, ``title``, ``publish_at`` and ``url`` the page shows.
-        Written in SQL: building these two queries with the ORM took 1.6 ms of a
-        7.6 ms article page, five times what the database takes to answer them.
+        Written in SQL because building these queries with the ORM costs several times
+        what the database takes to answer them (bench/README.md); the visibility
+        condition is compiled from ``published().available_in()`` (``visible_sql``).
         """
         limit = settings.RELATED_ARTICLES_COUNT
+        table = connection.ops.quote_name(Article._meta.db_table)
         title_column = Article._meta.get_field(build_localized_fieldname("title", language)).column
-        visible, params = visible_sql(language, "a")
+        visible, params = visible_sql(language)
         # Column names come from the model's fields; every value is a parameter.
-        select = f"SELECT a.id, a.slug, a.{title_column}, a.publish_at FROM articles_article a"  # noqa: S608
+        select = f"SELECT {table}.id, {table}.slug, {table}.{title_column}, {table}.publish_at FROM {table}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{select} JOIN articles_relatedlink l ON l.to_article_id = a.id"
+                f"{select} JOIN articles_relatedlink l ON l.to_article_id = {table}.id"
                 f" WHERE l.from_article_id = %s AND {visible} ORDER BY l.sort_order, l.id LIMIT %s",
                 [self.pk, *params, limit],
             )
             rows = cursor.fetchall()
             # Always ask for the fill, so the page costs the same queries either way.
             cursor.execute(
-                f"{select} WHERE a.category_id = %s AND a.id <> %s AND {visible}"
-                " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s",
+                f"{select} WHERE {table}.category_id = %s AND {table}.id <> %s AND {visible}"
+                f" ORDER BY {table}.publish_at DESC, {table}.id DESC LIMIT %s",
                 [self.category_id, self.pk, *params, 2 * limit],
             )
             seen = {row[0] for row in rows}
@@ -292,14 +302,79 @@ class Article(models.Model):
         self._loaded_slug = self.slug
 
 
-def site_articles():
-    """Articles as the public pages query them: without modeltranslation's rewriting.
+def _translated_field(model, path):
+    """The translated field that ``path`` (``title``, ``category__name``) names, or None."""
+    for part in path.lstrip("-").split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+            translated = translator.get_options_for_model(model).all_fields
+        except FieldDoesNotExist:
+            return None
+        except NotRegistered:
+            translated = {}
+        if part in translated:
+            return f"{model._meta.label}.{part}"
+        if not field.is_relation:
+            return None
+        model = field.related_model
+    return None
 
-    modeltranslation turns ``title`` into ``title_en`` in every lookup, at about
-    0.2 ms per queryset; these queries name each language's column themselves
-    (``build_localized_fieldname``), so they use the plain ``ArticleQuerySet``.
+
+def _lookup_names(args, kwargs):
+    """The field paths named by ``filter()``'s arguments, inside ``Q`` objects too."""
+    names = list(kwargs)
+    for arg in args:
+        if isinstance(arg, Q):
+            for child in arg.children:
+                names += [child[0]] if isinstance(child, tuple) else _lookup_names([child], {})
+    return names
+
+
+class SiteArticleQuerySet(ArticleQuerySet):
+    """``ArticleQuerySet`` without modeltranslation's rewriting of field names.
+
+    Public pages name each language's column themselves (``title_en``), and
+    modeltranslation's rewriting of every lookup is a large part of their query
+    building. A bare translated name (``title``) would read the untranslated
+    leftover column, so it is refused.
     """
-    return ArticleQuerySet(Article)
+
+    def _refuse_translated(self, names):
+        for name in names:
+            if isinstance(name, str) and (field := _translated_field(self.model, name)):
+                raise FieldError(
+                    f"{field} is translated: name the language's column "
+                    f"(build_localized_fieldname) in site_articles() queries"
+                )
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        self._refuse_translated(_lookup_names(args, kwargs))
+        return super()._filter_or_exclude(negate, args, kwargs)
+
+    def only(self, *fields):
+        self._refuse_translated(fields)
+        return super().only(*fields)
+
+    def defer(self, *fields):
+        self._refuse_translated(fields)
+        return super().defer(*fields)
+
+    def values(self, *fields, **expressions):
+        self._refuse_translated(fields)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, **kwargs):
+        self._refuse_translated(fields)
+        return super().values_list(*fields, **kwargs)
+
+    def order_by(self, *fields):
+        self._refuse_translated(fields)
+        return super().order_by(*fields)
+
+
+def site_articles():
+    """Articles as the public pages query them (see ``SiteArticleQuerySet``)."""
+    return SiteArticleQuerySet(Article)
 
 
 class RelatedLink(models.Model):

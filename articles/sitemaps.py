@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import detail_url_pattern, language_codes, site_articles
+from core.languages import language_codes
+
+from .models import detail_url_pattern, site_articles
 
 
 class HomeSitemap(Sitemap):
@@ -49,7 +51,7 @@ class ArticleSitemap(Sitemap):
     def get_latest_lastmod(self):
         # Read off the lastmod index. ``IN (true)``, not the bare boolean ``WHERE available_xx``
         # that ``available_in`` writes: SQLite plans the latter on the status index and reads
-        # every published row (45 ms at 10,000 articles, against 0.08 ms).
+        # every published row.
         flag = build_localized_fieldname("available", self.language)
         latest = site_articles().published().filter(**{f"{flag}__in": [True]})
         return latest.aggregate(latest=Max("updated_at"))["latest"]

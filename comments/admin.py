@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.caching import invalidate
+from core.pagecache import invalidate
 
 from .models import Comment, DisallowedWord
 

@@ -1,10 +1,13 @@
 """The comments a browser posted, remembered in a signed cookie so its author sees them.
 
 A cookie rather than the session: posting a comment then writes one row (the
-comment), not two, and a visitor who never posts never gets a session.
+comment), not two, and a visitor who never posts never gets a session. The
+cookie is registered with the page cache as private (``comments.apps``).
 """
 
 from django.conf import settings
+
+from core.params import parse_id
 
 COOKIE = "own_comments"
 SALT = "comments.own"
@@ -14,7 +17,7 @@ KEPT = 50
 def own_comment_ids(request):
     """Ids from the signed cookie; a missing or tampered cookie gives none."""
     value = request.get_signed_cookie(COOKIE, default="", salt=SALT)
-    return [int(part) for part in value.split(",") if part.isdigit()]
+    return [pk for part in value.split(",") if (pk := parse_id(part)) is not None]
 
 
 def remember_own_comment(request, response, pk):

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import site_articles
-from articles.views import csrf_failure, render_article
+from articles.views import render_article
+from core.views import csrf_failure
 
 from . import moderation
 from .forms import CommentForm
@@ -63,7 +64,7 @@ def post_comment(request, slug):
     if not form.is_valid():
         if "token" in form.errors:
             form.fresh_token()
-        return render_article(request, article, comment_form=form, status=400)
+        return render_article(request, article, status=400, comment_form=form)
 
     comment = moderation.submit(form, request)
     messages.success(

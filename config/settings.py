@@ -53,19 +53,20 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_prose_editor",
+    "core",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
-    "config.observability.RequestIdMiddleware",
+    "core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "articles.caching.PublicPageCacheMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -123,7 +124,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Redis that never takes a page down: errors are logged and read as misses.
-            "BACKEND": "config.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "site"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -188,7 +189,7 @@ LOGIN_URL = "admin:login"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "articles.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -252,8 +253,9 @@ COVER_MAX_BYTES = 10 * 1024 * 1024
 COVER_MAX_PIXELS = 40_000_000
 COVER_WIDTHS = (480, 960, 1440)
 SITE_NAME = _("Spine Health Notes")
+HOME_URL_NAME = "articles:home"  # where / sends a visitor, in their language
 
-# Whole public pages are cached for visitors without cookies (articles/caching.py).
+# Whole public pages are cached for visitors without cookies (core/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap")
 
@@ -266,16 +268,16 @@ COMMENTS_NOTIFY = env_list("COMMENTS_NOTIFY")  # extra addresses besides the Mod
 # When the cache is down, comments are still taken (and moderated); only the flood limit pauses.
 RATELIMIT_FAIL_OPEN = True
 
-# Logs go to stdout: one line per request (config.observability) with its
+# Logs go to stdout: one line per request (core.observability) with its
 # request id; JSON lines when DJANGO_LOG_FORMAT=json. No email or IP is logged.
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "config.observability.JsonFormatter"},
+        "json": {"()": "core.observability.JsonFormatter"},
     },
     "handlers": {
         "console": {

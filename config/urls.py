@@ -7,14 +7,14 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.sitemaps import sections
-from articles.views import language_redirect, media_file, robots_txt
-from config.health import healthz
+from core import views
+from core.health import healthz
 
 sitemaps = sections()
 
 urlpatterns = [
-    path("", language_redirect, name="root"),
-    path("robots.txt", robots_txt, name="robots_txt"),
+    path("", views.language_redirect, name="root"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     # An index of paged sections: a large site's sitemap stays small per request.
     path(
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     # Local uploads; a cloud media store serves its own files instead.
-    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media_file, name="media"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
@@ -39,7 +39,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-handler400 = "articles.views.bad_request"
-handler403 = "articles.views.permission_denied"
-handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,18 +1,8 @@
-"""Factories and users shared by the tests: small functions, no fixtures files."""
-
-import io
-import itertools
-from datetime import timedelta
+"""Fixtures shared by the tests; factories live in tests/factories.py."""
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
-from articles.models import Article, Category
-
-_numbers = itertools.count(1)
+from .factories import ORIGIN, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -31,50 +21,15 @@ def _media_and_cache(settings, tmp_path):
 @pytest.fixture
 def client(client):
     """The test client, posting from our own pages as a browser says it does."""
-    client.defaults["HTTP_ORIGIN"] = "http://testserver"
+    client.defaults["HTTP_ORIGIN"] = ORIGIN
     return client
 
 
-def make_category(slug=None, zh="分类", en="Category"):
-    slug = slug or f"category-{next(_numbers)}"
-    return Category.objects.create(slug=slug, name_zh_hans=zh, name_en=en)
-
-
-def make_article(slug=None, category=None, zh=True, en=True, **fields):
-    """A published article in both languages unless told otherwise."""
-    n = next(_numbers)
-    values = {
-        "slug": slug or f"article-{n}",
-        "category": category or make_category(),
-        "status": Article.Status.PUBLISHED,
-        "publish_at": timezone.now() - timedelta(hours=n),
-        "title_zh_hans": f"中文标题{n}" if zh else "",
-        "body_zh_hans": f"<p>中文正文{n}</p>" if zh else "",
-        "title_en": f"English title {n}" if en else "",
-        "body_en": f"<p>English body {n}</p>" if en else "",
-    }
-    values.update(fields)
-    return Article.objects.create(**values)
-
-
-def image_bytes(fmt="JPEG", size=(1200, 800), color=(30, 120, 90), **save_options):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, fmt, **save_options)
-    return buffer.getvalue()
-
-
-def upload(name="cover.jpg", content=None, content_type="image/jpeg"):
-    return SimpleUploadedFile(name, content or image_bytes(), content_type=content_type)
-
-
-def make_user(username, group=None, **flags):
-    user = User.objects.create_user(username, f"{username}@example.com", "a-long-test-password")
-    for name, value in {"is_staff": True, **flags}.items():
-        setattr(user, name, value)
-    user.save()
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+@pytest.fixture
+def admin_in_english(client):
+    """The admin answers in English (tests that read the admin in Chinese say so)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

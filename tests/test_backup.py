@@ -10,7 +10,7 @@ from django.db import connection
 
 from comments.models import Comment
 
-from .conftest import image_bytes, make_article, upload
+from .factories import image_bytes, make_article, upload
 from .live import LiveSite, postgres_database
 
 

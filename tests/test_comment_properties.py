@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from comments.forms import BODY_MAX, BODY_MIN, NAME_MAX, clean_text, make_token
 from comments.models import Comment
 
-from .conftest import make_article
+from .factories import ORIGIN, make_article, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ text = st.one_of(
 
 
 def post(article, fields):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_ORIGIN="http://testserver")
-    return client.post(f"/en/comments/{article.slug}/", fields)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_ORIGIN=ORIGIN)
+    return post_comment(client, article, "en", fields=fields)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -10,14 +10,9 @@ from PIL import Image
 
 from articles.models import Article, RelatedLink
 
-from .conftest import image_bytes, make_article, make_category, upload
+from .factories import image_bytes, make_article, make_category, upload
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _admin_in_english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_in_english")]
 
 
 def article_form(category, **overrides):

@@ -7,20 +7,9 @@ from django.test import Client
 
 from comments.models import Comment
 
-from .conftest import make_article
+from .factories import make_article, make_comment
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _admin_in_english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-def make_comment(article, status=Comment.Status.PENDING, **fields):
-    values = {"name": "Visitor", "body": "A comment", "language": "en", "status": status}
-    values.update(fields)
-    return Comment.objects.create(article=article, **values)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_in_english")]
 
 
 def test_queue_lists_pending_first(client, moderator):

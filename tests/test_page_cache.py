@@ -9,14 +9,14 @@ from django.utils import timezone
 from articles.models import Article, RelatedLink
 from comments.models import Comment
 
-from .conftest import make_article, make_category, make_user
+from .factories import ORIGIN, make_article, make_category, make_user, post_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # on commit
 
 
 def fresh():
     """A visitor arriving with no cookies at all."""
-    return Client(HTTP_ORIGIN="http://testserver")
+    return Client(HTTP_ORIGIN=ORIGIN)
 
 
 def get(url, client=None):
@@ -75,10 +75,7 @@ def test_pending_comment_keeps_the_cache_and_approval_or_rejection_clears_it(cli
     article = make_article()
     url = f"/en/articles/{article.slug}/"
     get(url)
-    client.post(
-        f"/en/comments/{article.slug}/",
-        {"name": "Someone", "body": "Held for review", "token": _token(article)},
-    )
+    post_comment(client, article, "en", name="Someone", body="Held for review")
     assert get(url)[0]["X-Page-Cache"] == "hit"  # nothing public changed
 
     comment = Comment.objects.get(body="Held for review")
@@ -139,10 +136,7 @@ def test_pending_comment_and_messages_never_leak_through_the_cache(client):
     article = make_article()
     url = f"/en/articles/{article.slug}/"
     get(url)  # warm the cache
-    response = client.post(
-        f"/en/comments/{article.slug}/",
-        {"name": "Mine", "body": "My private pending text", "token": _token(article)},
-    )
+    response = post_comment(client, article, "en", name="Mine", body="My private pending text")
     assert response.status_code == 302
     mine = client.get(url).content.decode()
     assert "My private pending text" in mine and "awaiting moderation" in mine
@@ -175,9 +169,3 @@ def test_cookieless_visitor_on_cached_page_can_post_a_comment():
     )
     assert posted.status_code == 302
     assert Comment.objects.filter(body="From a cached page").exists()
-
-
-def _token(article):
-    from comments.forms import make_token
-
-    return make_token(article, now=timezone.now().timestamp() - 60)

@@ -9,15 +9,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import FieldError
 from django.db.models import Q
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, ArticleQuerySet, RelatedLink, site_articles
 from comments.models import THREAD_FIELDS, Comment
 
-from .conftest import make_article, make_category
+from .factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 LANGUAGES = [code for code, _name in django_settings.LANGUAGES]
@@ -132,3 +133,48 @@ def test_thread_is_the_approved_comments_and_the_visitors_own(specs):
             own_ids.append(comment.pk)
     assert Comment.objects.thread(article, own_ids) == expected_thread(article, own_ids)
     assert Comment.objects.thread(article) == expected_thread(article, [])
+
+
+def test_a_new_condition_in_published_reaches_the_sql_of_related_articles(monkeypatch):
+    """``visible_sql`` is compiled from ``published()``: a rule added there (say, an
+    unpublish time) applies to the related list without touching its SQL."""
+    article = make_article()
+    shown = make_article(category=article.category)
+    hidden = make_article(category=article.category, slug="withdrawn")
+    assert {r["slug"] for r in article.related_for("en")} == {shown.slug, hidden.slug}
+
+    published = ArticleQuerySet.published
+    monkeypatch.setattr(
+        ArticleQuerySet,
+        "published",
+        lambda qs, at=None: published(qs, at).exclude(slug="withdrawn"),
+    )
+    assert [r["slug"] for r in article.related_for("en")] == [shown.slug]
+
+
+def test_site_articles_refuse_untranslated_field_names():
+    """The plain queryset names each language's column; a bare ``title`` would read the
+    leftover untranslated column and silently find nothing."""
+    article = make_article()
+    assert site_articles().filter(title_en=article.title_en).get() == article
+    for query in [
+        lambda qs: qs.filter(title=article.title_en),
+        lambda qs: qs.filter(Q(slug="x") | Q(summary="y")),
+        lambda qs: qs.exclude(body=""),
+        lambda qs: qs.filter(category__name="Category"),
+        lambda qs: qs.only("slug", "title"),
+        lambda qs: qs.values_list("title"),
+        lambda qs: qs.order_by("-title"),
+    ]:
+        with pytest.raises(FieldError, match="is translated"):
+            query(site_articles())
+
+
+def test_the_next_visibility_change_is_the_next_scheduled_publication():
+    now = timezone.now()
+    make_article(publish_at=now - timedelta(hours=1))
+    make_article(status=Article.Status.DRAFT, publish_at=now + timedelta(hours=1))
+    assert Article.objects.next_visibility_change() is None
+    later = make_article(publish_at=now + timedelta(hours=3)).publish_at
+    sooner = make_article(publish_at=now + timedelta(hours=2)).publish_at
+    assert Article.objects.next_visibility_change() == sooner < later

@@ -8,15 +8,15 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from config.observability import JsonFormatter, RequestIdFilter
+from core.observability import JsonFormatter, RequestIdFilter
 
-from .conftest import make_article, make_user
+from .factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "config.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -133,7 +133,7 @@ def test_uploaded_files_are_never_served_as_pages(client):
 
 
 def test_cover_renditions_are_cached_for_a_year(client):
-    from .conftest import upload
+    from .factories import upload
 
     article = make_article(cover=upload())
     name = article.cover_renditions["webp"][0][2]

@@ -9,7 +9,7 @@ import urllib.request
 import boto3
 import pytest
 
-from .conftest import make_article, upload
+from .factories import make_article, upload
 from .live import free_port
 
 pytestmark = pytest.mark.django_db

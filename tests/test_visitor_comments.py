@@ -14,31 +14,11 @@ from django.utils import timezone
 from comments.forms import make_token
 from comments.models import Comment, DisallowedWord
 
-from .conftest import make_article
+from .factories import approve, comment_form, make_article
+from .factories import post_comment as post
+from .test_visitor_articles import ARTICLE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(article, **overrides):
-    data = {
-        "name": "王小明",
-        "email": "xiaoming@example.com",
-        "body": "写得很好，谢谢分享！",
-        "token": make_token(article),
-        "website": "",
-        "parent": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def post(client, article, lang="zh-hans", **overrides):
-    return client.post(f"/{lang}/comments/{article.slug}/", form_data(article, **overrides))
-
-
-def approve(comment):
-    comment.status = Comment.Status.APPROVED
-    comment.save()
 
 
 def test_visitor_posts_comment_and_sees_it_awaiting_moderation(client):
@@ -293,11 +273,11 @@ def test_reply_to_unapproved_comment_is_refused(client):
 
 def test_ip_is_stored_only_as_keyed_hash(client):
     article = make_article()
-    client.post(
-        f"/en/comments/{article.slug}/",
-        form_data(article),
-        REMOTE_ADDR="203.0.113.7",
-        HTTP_USER_AGENT="TestAgent/1.0",
+    post(
+        client,
+        article,
+        "en",
+        meta={"REMOTE_ADDR": "203.0.113.7", "HTTP_USER_AGENT": "TestAgent/1.0"},
     )
     comment = Comment.objects.get()
     assert "203.0.113.7" not in comment.ip_hash and len(comment.ip_hash) == 64
@@ -333,12 +313,6 @@ def test_erase_command_removes_all_comments_of_an_email(client):
     assert list(Comment.objects.values_list("body", flat=True)) == ["second"]
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_article_query_count_constant_with_0_or_200_comments(client):
     quiet, busy = make_article(), make_article()
     parents = Comment.objects.bulk_create(
@@ -351,9 +325,10 @@ def test_article_query_count_constant_with_0_or_200_comments(client):
         )
         for p in parents
     )
-    assert _queries(client, f"/en/articles/{quiet.slug}/") == _queries(
-        client, f"/en/articles/{busy.slug}/"
-    )
+    for article in (quiet, busy):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/en/articles/{article.slug}/")
+        assert len(queries) == ARTICLE_PAGE_QUERIES
     assert "200 comments" in client.get(f"/en/articles/{busy.slug}/").content.decode()
 
 
@@ -373,7 +348,7 @@ def test_forged_cross_site_post_is_refused_in_the_visitors_language(headers):
 
     article = make_article()
     forger = Client(enforce_csrf_checks=True, **headers)
-    response = forger.post(f"/zh-hans/comments/{article.slug}/", form_data(article))
+    response = forger.post(f"/zh-hans/comments/{article.slug}/", comment_form(article))
     assert response.status_code == 403
     assert "表单无法提交" in response.content.decode()
     assert Comment.objects.count() == 0
@@ -392,5 +367,7 @@ def test_same_origin_post_needs_no_csrf_cookie(headers):
 
     article = make_article()
     visitor = Client(enforce_csrf_checks=True, **headers)  # no cookie, no token: a cached page
-    assert visitor.post(f"/zh-hans/comments/{article.slug}/", form_data(article)).status_code == 302
+    assert (
+        visitor.post(f"/zh-hans/comments/{article.slug}/", comment_form(article)).status_code == 302
+    )
     assert Comment.objects.count() == 1

@@ -1,14 +1,17 @@
 """Whole-page caching for visitors without cookies, that is never stale and never private.
 
 Every cached page is keyed by a *content version*. Any change that can alter a
-page (an article, category, related link, old slug or approved comment saved
-or deleted) sets a new version after the transaction commits, so all pages are
-rendered afresh. The version also changes by itself when the next scheduled
-article's publication time passes, so no cached page outlives it.
+page sets a new version after the transaction commits, so all pages are
+rendered afresh. The apps say what that is: ``refresh_on_change(Model, ...)``
+for models whose every save or delete counts, or a signal handler of their own
+that calls ``invalidate()``. The version also changes by itself at the next
+moment a registered schedule names (a scheduled article's publication), so no
+cached page outlives it.
 
-Only requests without a session, messages or own-comments cookie are served from the cache
-(they all see the same page), and only responses that set no cookie and are
-not marked private are stored. A matching ``If-None-Match`` gets a 304 before
+Only requests without a private cookie (the session, messages, and any an app
+registers with ``register_private_cookie``) are served from the cache (they
+all see the same page), and only responses that set no cookie and are not
+marked private are stored. A matching ``If-None-Match`` gets a 304 before
 anything is looked up or rendered.
 """
 
@@ -19,42 +22,56 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from comments import own
-
 VERSION_KEY = "pages:version"
-NEXT_PUBLISH_KEY = "pages:next-publish"
-PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages", own.COOKIE)
+NEXT_CHANGE_KEY = "pages:next-change"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
+_private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
+_schedules = []
 
-def _next_publish_timestamp():
-    from .models import Article
 
-    moment = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
-        .aggregate(next=Min("publish_at"))
-        .get("next")
-    )
-    return moment.timestamp() if moment else None
+def register_private_cookie(name):
+    """A request carrying cookie ``name`` may see a page of its own: never share it."""
+    _private_cookies.add(name)
+
+
+def register_schedule(next_change):
+    """``next_change()`` gives the next moment (a datetime or None) the pages change by time."""
+    _schedules.append(next_change)
+
+
+def refresh_on_change(*models):
+    """Every save or delete of these models' rows changes public pages."""
+    for model in models:
+        uid = f"pages-{model._meta.label}"
+        post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-d")
+
+
+def _content_changed(sender, **kwargs):
+    invalidate()
+
+
+def _next_change_timestamp():
+    moments = [moment for next_change in _schedules if (moment := next_change())]
+    return min(moments).timestamp() if moments else None
 
 
 def new_version():
     """Invalidate every cached page at once."""
     version = uuid.uuid4().hex[:12]
-    cache.set_many({VERSION_KEY: version, NEXT_PUBLISH_KEY: _next_publish_timestamp()}, None)
+    cache.set_many({VERSION_KEY: version, NEXT_CHANGE_KEY: _next_change_timestamp()}, None)
     return version
 
 
 def current_version():
-    values = cache.get_many([VERSION_KEY, NEXT_PUBLISH_KEY])
-    version, next_publish = values.get(VERSION_KEY), values.get(NEXT_PUBLISH_KEY)
-    if version is None or (next_publish is not None and time.time() >= next_publish):
+    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
+    version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
+    if version is None or (next_change is not None and time.time() >= next_change):
         version = new_version()
     return version
 
@@ -69,33 +86,8 @@ def invalidate():
     transaction.on_commit(new_version)
 
 
-def content_changed(sender, **kwargs):
-    invalidate()
-
-
-def comment_changed(sender, instance, **kwargs):
-    """Pending and spam comments are on no public page: posting one keeps the cache."""
-    if instance.is_or_was_public:
-        invalidate()
-    instance.loaded_status = instance.status
-
-
-def connect_signals():
-    from comments.models import Comment
-
-    from .models import Article, Category, PreviousSlug, RelatedLink
-
-    for model in (Article, Category, RelatedLink, PreviousSlug):
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-d")
-    post_save.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment")
-    post_delete.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment-d")
-
-
 def _is_public(request):
-    return request.method in ("GET", "HEAD") and not any(
-        name in request.COOKIES for name in PRIVATE_COOKIES
-    )
+    return request.method in ("GET", "HEAD") and _private_cookies.isdisjoint(request.COOKIES)
 
 
 class PublicPageCacheMiddleware:

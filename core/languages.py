@@ -5,6 +5,11 @@ from django.urls import translate_url
 from django.utils import translation
 
 
+def language_codes():
+    """The site's language codes, the default first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def html_lang(code):
     """BCP 47 tag for a Django language code: ``zh-hans`` -> ``zh-Hans``."""
     language, _sep, script = code.partition("-")

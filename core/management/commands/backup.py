@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.backups import backup
+from core.backups import backup
 
 
 class Command(BaseCommand):

@@ -1,8 +1,13 @@
-"""The list of comments under an article, rendered in Python.
+"""The comment section an article page includes: ``{% comment_section article %}``.
 
-An article page may show hundreds of comments; a template include per
-comment costs about 0.4 ms each, this a few microseconds. The markup is what
-a template would write; every value a visitor typed is escaped.
+The articles app knows nothing of comments (as with django-contrib-comments'
+tags); this section reads the thread, the visitor's own comments and the reply
+target from the request, and renders the list and the form.
+
+The list itself is rendered in Python: an article page may show hundreds of
+comments, and a template include per comment costs far more than this
+(bench/README.md). The markup is what a template would write; every value a
+visitor typed is escaped.
 """
 
 from html import escape
@@ -13,10 +18,40 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.dates import DATETIME, machine
-from comments.models import Comment
+from core.dates import formatter, machine
+from core.params import parse_id
+
+from ..forms import CommentForm
+from ..models import Comment
+from ..moderation import comments_closed
+from ..own import own_comment_ids
 
 register = template.Library()
+
+
+@register.inclusion_tag("comments/_section.html", takes_context=True)
+def comment_section(context, article):
+    """The comments on ``article`` a visitor may see, and the form (with errors, when the
+    page is the answer to a comment that was refused: ``comment_form`` in the context)."""
+    request = context["request"]
+    comments = Comment.objects.thread(article, own_comment_ids(request))
+    form = context.get("comment_form")
+    if form is None:
+        reply_to = None
+        if (pk := parse_id(request.GET.get("reply_to"))) is not None:
+            reply_to = article.comments.approved().filter(pk=pk).first()
+        form = CommentForm(article, reply_to=reply_to)
+    return {
+        "article": article,
+        "comments": comments,
+        "comment_count": sum(
+            item["status"] == Comment.Status.APPROVED
+            for comment in comments
+            for item in (comment, *comment["replies"])
+        ),
+        "comments_closed": comments_closed(article),
+        "comment_form": form,
+    }
 
 
 def _text(value):
@@ -33,7 +68,7 @@ def comment_list(comments, closed=False):
     pending = f'<span class="badge badge-pending">{escape(_("Awaiting moderation"))}</span>'
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
-    show_date = DATETIME.get(get_language(), DATETIME["en"])
+    show_date = formatter(get_language(), "DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
 
     def one(comment, is_reply):
@@ -52,7 +87,7 @@ def comment_list(comments, closed=False):
             f'<article class="{classes}" id="comment-{pk}"><header class="comment-meta">'
             f'<strong class="comment-author">{escape(comment["name"])}</strong>'
             f"{staff if by_staff else ''}"
-            f'<time datetime="{machine(moment)}">{show_date(moment)}</time>'
+            f'<time datetime="{machine(moment)}">{escape(show_date(moment))}</time>'
             f'<span class="comment-lang">{in_language.get(code, language)}</span>'
             f"{'' if approved else pending}</header>"
             f'<div class="comment-body" lang="{language}">{_text(comment["body"])}</div>'

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from articles.dates import machine, time_element
+from core.dates import machine, time_element
 
 register = template.Library()
 register.simple_tag(time_element)

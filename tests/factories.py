@@ -1,0 +1,92 @@
+"""Factories and helpers shared by the tests: small functions, no fixture files."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Category
+from comments.forms import make_token
+from comments.models import Comment
+
+_numbers = itertools.count(1)
+ORIGIN = "http://testserver"
+
+
+def make_category(slug=None, zh="分类", en="Category"):
+    slug = slug or f"category-{next(_numbers)}"
+    return Category.objects.create(slug=slug, name_zh_hans=zh, name_en=en)
+
+
+def make_article(slug=None, category=None, zh=True, en=True, **fields):
+    """A published article in both languages unless told otherwise."""
+    n = next(_numbers)
+    values = {
+        "slug": slug or f"article-{n}",
+        "category": category or make_category(),
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - timedelta(hours=n),
+        "title_zh_hans": f"中文标题{n}" if zh else "",
+        "body_zh_hans": f"<p>中文正文{n}</p>" if zh else "",
+        "title_en": f"English title {n}" if en else "",
+        "body_en": f"<p>English body {n}</p>" if en else "",
+    }
+    values.update(fields)
+    return Article.objects.create(**values)
+
+
+def make_comment(article, status=Comment.Status.PENDING, **fields):
+    values = {"name": "Visitor", "body": "A comment", "language": "en", "status": status}
+    values.update(fields)
+    return Comment.objects.create(article=article, **values)
+
+
+def approve(comment):
+    """Approve as a moderator does (a save, so the page cache hears of it)."""
+    comment.status = Comment.Status.APPROVED
+    comment.save()
+
+
+def comment_form(article, **overrides):
+    """The fields a browser sends with the comment form; ``None`` leaves a field out."""
+    data = {
+        "name": "王小明",
+        "email": "xiaoming@example.com",
+        "body": "写得很好，谢谢分享！",
+        "token": make_token(article),
+        "website": "",
+        "parent": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def post_comment(client, article, lang="zh-hans", fields=None, meta=None, **overrides):
+    """Post the comment form of ``article``'s page in ``lang``: ``overrides`` change fields,
+    ``fields`` replaces them all, ``meta`` adds request headers (``REMOTE_ADDR``)."""
+    data = comment_form(article, **overrides) if fields is None else fields
+    return client.post(f"/{lang}/comments/{article.slug}/", data, **(meta or {}))
+
+
+def image_bytes(fmt="JPEG", size=(1200, 800), color=(30, 120, 90), **save_options):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+def upload(name="cover.jpg", content=None, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content or image_bytes(), content_type=content_type)
+
+
+def make_user(username, group=None, **flags):
+    user = User.objects.create_user(username, f"{username}@example.com", "a-long-test-password")
+    for name, value in {"is_staff": True, **flags}.items():
+        setattr(user, name, value)
+    user.save()
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
