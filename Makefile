@@ -3,50 +3,66 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-STAMP := $(VENV)/.installed
+PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: bench demo serve test test-sqlite test-postgres lint messages install system-deps clean
+.PHONY: bench demo serve test test-sqlite test-postgres lint messages install install-test \
+	demo-system-deps system-deps locks clean
 
-$(STAMP): requirements.lock pyproject.toml
+# What the site needs to run (requirements.lock) and, on top, what the tests need.
+$(VENV)/.runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(STAMP)
+$(VENV)/.test: $(VENV)/.runtime requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $@
 
-# Debian packages: chromium and CJK fonts (browser tests), gettext (catalogs),
-# the PostgreSQL client (backups) and redis-server (the Redis fault test).
+install: $(VENV)/.runtime
+install-test: $(VENV)/.test
+
+# Both locks come from pyproject.toml; the runtime lock is pinned to the test lock's versions.
+locks:
+	uv pip compile pyproject.toml --extra test -o requirements-test.lock --python-version 3.11
+	uv pip compile pyproject.toml -c requirements-test.lock -o requirements.lock --python-version 3.11
+
+# Debian packages. The demo needs gettext (catalogs); the tests also need chromium and CJK
+# fonts (browser tests), the PostgreSQL client (backups) and redis-server (Redis faults).
+demo-system-deps:
+	@command -v msgfmt >/dev/null || $(APT_INSTALL) gettext >/dev/null
+
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v pg_dump >/dev/null \
 		|| ! command -v redis-server >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-noto-cjk gettext postgresql-client redis-server >/dev/null; \
+		$(APT_INSTALL) chromium fonts-noto-cjk gettext postgresql-client redis-server >/dev/null; \
 	fi
 
-messages: $(STAMP)
+messages: $(VENV)/.runtime demo-system-deps
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
-demo: $(STAMP) system-deps messages
+demo: $(VENV)/.runtime messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input -v 0
-	@echo "Serving on http://127.0.0.1:8000/ (Ctrl-C stops it)"
-	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops it)"
+	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
+		--access-logfile - --no-control-socket
 
 # Production: settings from the environment (DJANGO_SECRET_KEY at least), see README.
-serve: $(STAMP) messages
+serve: $(VENV)/.runtime messages
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py migrate --no-input
 	$(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
-lint: $(STAMP)
+lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 
-test: $(STAMP) system-deps messages lint
+test: $(VENV)/.test system-deps messages lint
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --no-input -v 0
 	$(MAKE) test-sqlite test-postgres
 
@@ -60,7 +76,7 @@ clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3*
 
 # Benchmark (not part of make test): wrk against gunicorn on SQLite and PostgreSQL.
-bench: $(STAMP) messages
-	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+bench: $(VENV)/.test messages
+	@command -v wrk >/dev/null || $(APT_INSTALL) wrk >/dev/null
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --no-input -v 0
 	$(PY) -m bench.run $(BENCH_ARGS)

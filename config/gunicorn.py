@@ -24,3 +24,8 @@ if os.environ.get("DJANGO_LOG_FORMAT") == "json":
     )
 else:
     access_log_format = '%({x-request-id}o)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+# gunicorn's control socket is one path per user (~/.gunicorn/gunicorn.ctl): several
+# instances on one machine would share it, and stopping one removes it for the others.
+# Nothing here uses it.
+control_socket_disable = True

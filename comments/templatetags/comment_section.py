@@ -64,8 +64,10 @@ def comment_list(comments, closed=False):
     """``<ol>`` of comment rows (``CommentQuerySet.thread``); open articles get Reply links."""
     if not comments:
         return ""
-    staff = f'<span class="badge">{escape(_("Staff"))}</span>'
-    pending = f'<span class="badge badge-pending">{escape(_("Awaiting moderation"))}</span>'
+    # Words looked up outside the f-strings, where makemessages can find them.
+    staff, pending = escape(_("Staff")), escape(_("Awaiting moderation"))
+    staff = f'<span class="badge">{staff}</span>'
+    pending = f'<span class="badge badge-pending">{pending}</span>'
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
     show_date = formatter(get_language(), "DATETIME_FORMAT")
