@@ -53,6 +53,9 @@ def validate_cover(file):
         raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
     try:
         image.verify()
+        # verify() reads the structure only; a truncated JPEG fails when decoded, so decode
+        # it whole (within the pixel limit checked above).
+        _open(file).load()
     except Exception:
         raise ValidationError(_("The image file is damaged."), code="damaged")
     finally:
@@ -90,6 +93,9 @@ def process_cover(file):
     fmt = image.format
     image.load()
     image = ImageOps.exif_transpose(image)
+    # Nothing of the upload's metadata is written again: EXIF, ICC notes, JPEG comments
+    # (Pillow would copy a COM segment into every JPEG it saves).
+    image.info.clear()
     if image.mode not in ("RGB", "RGBA", "L"):
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
     content = _encode(image, fmt)

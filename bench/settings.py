@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
 os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("DJANGO_SITE_URL", "http://127.0.0.1")
 
 from config.settings import *  # noqa: E402, F403
 

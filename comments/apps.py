@@ -15,6 +15,7 @@ class CommentsConfig(AppConfig):
         from .models import Comment
 
         pagecache.register_private_cookie(own.COOKIE)
+        pagecache.register_uncached_parameter("reply_to")
         post_save.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment")
         post_delete.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment-d")
 

@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.clientip import client_ip
+
 from .models import Comment, DisallowedWord
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def submit(form, request):
         email=data["email"],
         body=data["body"],
         language=translation.get_language(),
-        ip_hash=hash_ip(request.META.get("REMOTE_ADDR")),
+        ip_hash=hash_ip(client_ip(request)),
         user_agent=request.headers.get("User-Agent", "")[:300],
     )
     reasons = spam_reasons(

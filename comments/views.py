@@ -36,6 +36,20 @@ def same_origin(request):
     return any(referer.startswith(f"{base}/") for base in trusted)
 
 
+def refuse_body(request):
+    """A response for a body the comment form never sends, before anything reads it: a file
+    upload (multipart) or one larger than a comment can be."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length and request.content_type != "application/x-www-form-urlencoded":
+        return render(request, "400.html", {"noindex": True}, status=415)
+    if length > settings.COMMENTS_MAX_REQUEST_BYTES:
+        return render(request, "413.html", {"noindex": True}, status=413)
+    return None
+
+
 @csrf_exempt  # checked by same_origin() instead, see there
 @require_POST
 def post_comment(request, slug):
@@ -47,6 +61,8 @@ def post_comment(request, slug):
     )
     if article is None:
         raise Http404("No such article")
+    if refused := refuse_body(request):
+        return refused
 
     if not same_origin(request):
         return csrf_failure(request)

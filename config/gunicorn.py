@@ -16,6 +16,7 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # One access-log line per request on stdout, with the request id and without
 # the client address; JSON when DJANGO_LOG_FORMAT=json.
 accesslog = "-"
+logger_class = "core.observability.GunicornLogger"  # escapes control characters
 errorlog = "-"
 if os.environ.get("DJANGO_LOG_FORMAT") == "json":
     access_log_format = (

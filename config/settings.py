@@ -7,6 +7,7 @@ leaves ``DJANGO_DEBUG`` off; the site refuses to start without the key.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
@@ -39,6 +40,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's origin, e.g. https://example.org: every absolute URL (canonical, hreflang,
+# Open Graph, sitemap) names it, whatever Host a request claims (core/hosts.py).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+if not SITE_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be set when DJANGO_DEBUG is off, e.g. https://example.org."
+    )
+if SITE_URL and (site_hostname := urlsplit(SITE_URL).hostname) not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(site_hostname)
 
 INSTALLED_APPS = [
     "modeltranslation",  # must come before django.contrib.admin
@@ -60,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.observability.RequestIdMiddleware",
+    "core.hosts.CanonicalHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,24 +130,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set; otherwise files, which every gunicorn
 # worker on this machine shares (unlike the per-process local-memory cache).
+# "default" holds pages, "counters" the flood limit's counts: page traffic fills
+# and culls the first, never the second. One Redis serves both; run it with
+# `maxmemory-policy noeviction` so that a full Redis refuses new pages (a miss,
+# logged) instead of evicting counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis that never takes a page down: errors are logged and read as misses.
+CACHE_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "site")
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
+
+
+def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR, max_entries=300):
+    if redis_url:
+        # Redis that never takes a page down: errors are logged and read as misses.
+        return {
             "BACKEND": "core.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "site"),
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"{CACHE_PREFIX}:{name}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
+    return {
+        "BACKEND": "core.cache.ResilientFileBasedCache",
+        "LOCATION": str(directory / name),
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-        }
-    }
+
+
+CACHES = {
+    "default": cache_settings("pages", max_entries=5000),
+    "counters": cache_settings("counters", max_entries=1_000_000),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,7 +242,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DJANGO_BEHIND_PROXY") else None
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# Proxies whose X-Forwarded-For is believed (core/clientip.py): addresses or networks.
+# Behind a proxy on this machine, the default trusts loopback only.
+TRUSTED_PROXIES = env_list(
+    "DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY") else ""
+)
 
 # HTTPS: on in production (DEBUG off) unless DJANGO_HTTPS=0, e.g. for a local demo.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
@@ -263,10 +291,14 @@ PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap")
 COMMENTS_RATE = os.environ.get("COMMENTS_RATE", "10/10m")  # per client IP, across all workers
 COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MAX_LINKS = 2
+COMMENTS_MAX_REQUEST_BYTES = 64 * 1024  # a full comment form, in any script, is far smaller
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
 COMMENTS_NOTIFY = env_list("COMMENTS_NOTIFY")  # extra addresses besides the Moderators group
 # When the cache is down, comments are still taken (and moderated); only the flood limit pauses.
 RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
+# Counters live apart from pages, so that page traffic can never evict them.
+RATELIMIT_USE_CACHE = "counters"
 
 # Logs go to stdout: one line per request (core.observability) with its
 # request id; JSON lines when DJANGO_LOG_FORMAT=json. No email or IP is logged.
@@ -276,7 +308,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "core.observability.RequestIdFilter"}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "core.observability.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "core.observability.JsonFormatter"},
     },
     "handlers": {

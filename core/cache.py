@@ -1,21 +1,33 @@
-"""A Redis cache that degrades instead of failing: when Redis is away, pages still render."""
+"""Caches that degrade instead of failing: when the cache is away or broken, pages still render.
+
+A cache error of any kind (Redis down or hung, a corrupt cache file, a full
+disk, a read-only cache directory) is logged and read as a miss; writes are
+dropped. Nothing a visitor does turns a cache fault into a 500.
+"""
 
 import logging
+import pickle
+import zlib
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+# What a damaged or unwritable cache file raises when read or written.
+FILE_ERRORS = (OSError, EOFError, pickle.UnpicklingError, zlib.error, ValueError, TypeError,
+               AttributeError, ImportError, IndexError)  # fmt: skip
 
-def _resilient(name, fallback):
-    method = getattr(RedisCache, name)
+
+def _resilient(base, name, fallback, errors):
+    method = getattr(base, name)
 
     def call(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except RedisError as error:
-            logger.warning("cache %s failed, carrying on without it: %s", name, error)
+        except errors as error:
+            logger.warning("cache %s failed, carrying on without it: %r", name, error)
             return fallback(*args, **kwargs)
 
     call.__name__ = name
@@ -30,28 +42,54 @@ def _constant(value):
     return lambda *args, **kwargs: value() if callable(value) else value
 
 
+def degrades_on(errors):
+    """Class decorator: the cache's reads miss and its writes are dropped on ``errors``."""
+    fallbacks = {
+        "get": _default,
+        "set": _constant(None),
+        "add": _constant(False),
+        "delete": _constant(False),
+        "touch": _constant(False),
+        "get_many": _constant(dict),
+        "set_many": _constant(list),
+        "delete_many": _constant(None),
+        "has_key": _constant(False),
+        "clear": _constant(False),
+    }
+
+    def decorate(cls):
+        base = cls.__mro__[1]
+        for name, fallback in fallbacks.items():
+            if name not in vars(cls):
+                setattr(cls, name, _resilient(base, name, fallback, errors))
+        return cls
+
+    return decorate
+
+
+@degrades_on(RedisError)
 class ResilientRedisCache(RedisCache):
-    """Reads miss, writes are dropped and counters raise ValueError while Redis is down.
-
-    Redis' client reconnects by itself, so everything recovers when Redis
-    returns, with no restart. ``incr`` raising ``ValueError`` is what callers
-    already expect for a missing key (django-ratelimit then counts from zero).
-    """
-
-    get = _resilient("get", _default)
-    set = _resilient("set", _constant(None))
-    add = _resilient("add", _constant(False))
-    delete = _resilient("delete", _constant(False))
-    touch = _resilient("touch", _constant(False))
-    get_many = _resilient("get_many", _constant(dict))
-    set_many = _resilient("set_many", _constant(list))
-    delete_many = _resilient("delete_many", _constant(None))
-    has_key = _resilient("has_key", _constant(False))
-    clear = _resilient("clear", _constant(False))
+    """Redis' client reconnects by itself, so everything recovers when Redis returns, with
+    no restart. ``incr`` raising ``ValueError`` is what callers already expect for a
+    missing key (django-ratelimit then counts from zero)."""
 
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
         except RedisError as error:
-            logger.warning("cache incr failed, carrying on without it: %s", error)
+            logger.warning("cache incr failed, carrying on without it: %r", error)
             raise ValueError("cache unavailable") from error
+
+
+@degrades_on(FILE_ERRORS)
+class ResilientFileBasedCache(FileBasedCache):
+    """The file cache, where a corrupt entry is a miss (and is removed), and a full disk or
+    a read-only directory drops writes."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except FILE_ERRORS as error:
+            logger.warning("cache entry unreadable, removed: %r", error)
+            self.delete(key, version)
+            return default

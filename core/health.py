@@ -8,6 +8,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from . import pagecache
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,9 +20,12 @@ def _database():
 
 
 def _cache():
-    key, value = "healthz", uuid.uuid4().hex
+    # A key of its own per check: concurrent checks must not read each other's value.
+    key = value = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, value, 10)
-    return cache.get(key) == value
+    found = cache.get(key) == value
+    cache.delete(key)
+    return found and pagecache.current_version() is not None
 
 
 @never_cache

@@ -6,6 +6,8 @@ import logging
 import re
 import uuid
 
+from gunicorn import glogging
+
 _request_id = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -48,3 +50,29 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["traceback"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_control(value):
+    """Control characters as escapes (``\\n``): text a visitor sent, such as a path with
+    ``%0a``, cannot start a forged log line. (gunicorn escapes quotes itself.)"""
+    return CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode(), value)
+
+
+class TextFormatter(logging.Formatter):
+    """The plain-text log line with its message escaped; a traceback keeps its lines."""
+
+    def formatMessage(self, record):  # noqa: N802 (logging's name)
+        record.message = escape_control(record.message)
+        return super().formatMessage(record)
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's access log with every value escaped (``%0a`` in a path stays ``\\n``)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: escape_control(value) if isinstance(value, str) else value
+                for key, value in atoms.items()}  # fmt: skip

@@ -16,6 +16,7 @@ anything is looked up or rendered.
 """
 
 import hashlib
+import re
 import time
 import uuid
 
@@ -31,12 +32,20 @@ NEXT_CHANGE_KEY = "pages:next-change"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 _private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
+_uncached_parameters = set()
 _schedules = []
+PAGE_PARAMETERS = ("page", "p")
+PAGE = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def register_private_cookie(name):
     """A request carrying cookie ``name`` may see a page of its own: never share it."""
     _private_cookies.add(name)
+
+
+def register_uncached_parameter(name):
+    """A page asked for with query parameter ``name`` is rendered afresh, never stored."""
+    _uncached_parameters.add(name)
 
 
 def register_schedule(next_change):
@@ -90,6 +99,30 @@ def _is_public(request):
     return request.method in ("GET", "HEAD") and _private_cookies.isdisjoint(request.COOKIES)
 
 
+def cache_path(request):
+    """The URL a page is cached under, or None when the request must bypass the cache.
+
+    Only page numbers (``page`` on lists, ``p`` on sitemaps), written plainly,
+    vary a cached page. Other parameters (``utm_id`` and the like) change
+    nothing on the page: they are left out of the key, so that arbitrary query
+    strings cannot fill the cache. A registered parameter (a reply form) or a
+    page number written otherwise (the view answers 404) bypasses the cache.
+    """
+    query = request.GET
+    if not query:
+        return request.path
+    if not _uncached_parameters.isdisjoint(query):
+        return None
+    pages = []
+    for name in PAGE_PARAMETERS:
+        if name in query:
+            values = query.getlist(name)
+            if len(values) != 1 or not PAGE.fullmatch(values[0]):
+                return None
+            pages.append(f"{name}={values[0]}")
+    return f"{request.path}?{'&'.join(pages)}" if pages else request.path
+
+
 class PublicPageCacheMiddleware:
     """Serve and store whole pages for cookie-less visitors; see the module docstring."""
 
@@ -99,8 +132,11 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _is_public(request) or not request.path.startswith(settings.PAGE_CACHE_PREFIXES):
             return self.get_response(request)
+        path = cache_path(request)
+        if path is None:
+            return self.get_response(request)
         version = current_version()
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
+        digest = hashlib.sha256(path.encode()).hexdigest()[:24]
         etag = f'"{version}-{digest}"'
         if request.headers.get("If-None-Match") == etag:
             response = HttpResponseNotModified()
@@ -118,7 +154,8 @@ class PublicPageCacheMiddleware:
 
         response = self.get_response(request)
         if (
-            response.status_code == 200
+            path == request.get_full_path()  # stored only when asked for by its own URL
+            and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")

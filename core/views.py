@@ -56,7 +56,8 @@ def page_not_found(request, exception):
 
 
 def bad_request(request, exception):
-    return render(request, "400.html", {"noindex": True}, status=400)
+    # No language links: the request's Host may be the very thing that was refused.
+    return render(request, "400.html", {"noindex": True, "language_links": []}, status=400)
 
 
 def permission_denied(request, exception):

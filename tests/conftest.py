@@ -2,6 +2,8 @@
 
 import pytest
 
+from config.settings import cache_settings
+
 from .factories import ORIGIN, make_user
 
 
@@ -10,10 +12,8 @@ def _media_and_cache(settings, tmp_path):
     """Uploads go to a fresh folder and the cache starts empty for every test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
+        name: cache_settings(name, redis_url="", directory=tmp_path / "cache")
+        for name in ("default", "counters")
     }
     settings.COMMENTS_MIN_SECONDS = 0
 

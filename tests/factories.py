@@ -3,6 +3,7 @@
 import io
 import itertools
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from comments.models import Comment
 
 _numbers = itertools.count(1)
 ORIGIN = "http://testserver"
+FORM = "application/x-www-form-urlencoded"  # what a browser sends for the comment form
 
 
 def make_category(slug=None, zh="分类", en="Category"):
@@ -69,7 +71,12 @@ def post_comment(client, article, lang="zh-hans", fields=None, meta=None, **over
     """Post the comment form of ``article``'s page in ``lang``: ``overrides`` change fields,
     ``fields`` replaces them all, ``meta`` adds request headers (``REMOTE_ADDR``)."""
     data = comment_form(article, **overrides) if fields is None else fields
-    return client.post(f"/{lang}/comments/{article.slug}/", data, **(meta or {}))
+    return client.post(
+        f"/{lang}/comments/{article.slug}/",
+        urlencode(data, doseq=True),
+        content_type=FORM,
+        **(meta or {}),
+    )
 
 
 def image_bytes(fmt="JPEG", size=(1200, 800), color=(30, 120, 90), **save_options):

@@ -52,6 +52,7 @@ class LiveSite:
             "DJANGO_SECRET_KEY": "live-tests-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
             "DJANGO_DEBUG": "0",
             "DJANGO_HTTPS": "0",
+            "DJANGO_SITE_URL": self.url,
             "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'site.sqlite3'}",
             "DJANGO_MEDIA_ROOT": str(self.workdir / "media"),
             "DJANGO_CACHE_DIR": str(self.workdir / "cache"),

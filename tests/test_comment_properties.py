@@ -43,7 +43,7 @@ def test_any_unicode_gets_a_clear_answer_and_stored_body_is_the_cleaned_input(na
         article,
         {"name": name, "body": body, "email": email, "token": make_token(article), "website": ""},
     )
-    assert response.status_code in (302, 400)
+    assert response.status_code in (302, 400, 413)  # 413: far longer than a comment can be
     if response.status_code == 302:
         comment = Comment.objects.latest("id")
         assert comment.body == clean_text(body, multiline=True)

@@ -163,9 +163,8 @@ def test_cookieless_visitor_on_cached_page_can_post_a_comment():
 
     token = re.search(r'name="token" value="([^"]+)"', page)[1]
     visitor = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
-    posted = visitor.post(
-        f"/en/comments/{article.slug}/",
-        {"name": "New", "body": "From a cached page", "token": token},
+    posted = post_comment(
+        visitor, article, "en", fields={"name": "New", "body": "From a cached page", "token": token}
     )
     assert posted.status_code == 302
     assert Comment.objects.filter(body="From a cached page").exists()

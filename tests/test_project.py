@@ -82,6 +82,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_SECRET_KEY="x" * 20 + "-production-like-secret-key-with-enough-entropy-1234567890",
         DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_SITE_URL="https://example.org",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

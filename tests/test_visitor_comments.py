@@ -14,7 +14,7 @@ from django.utils import timezone
 from comments.forms import make_token
 from comments.models import Comment, DisallowedWord
 
-from .factories import approve, comment_form, make_article
+from .factories import approve, make_article
 from .factories import post_comment as post
 from .test_visitor_articles import ARTICLE_PAGE_QUERIES
 
@@ -348,7 +348,7 @@ def test_forged_cross_site_post_is_refused_in_the_visitors_language(headers):
 
     article = make_article()
     forger = Client(enforce_csrf_checks=True, **headers)
-    response = forger.post(f"/zh-hans/comments/{article.slug}/", comment_form(article))
+    response = post(forger, article)
     assert response.status_code == 403
     assert "表单无法提交" in response.content.decode()
     assert Comment.objects.count() == 0
@@ -367,7 +367,5 @@ def test_same_origin_post_needs_no_csrf_cookie(headers):
 
     article = make_article()
     visitor = Client(enforce_csrf_checks=True, **headers)  # no cookie, no token: a cached page
-    assert (
-        visitor.post(f"/zh-hans/comments/{article.slug}/", comment_form(article)).status_code == 302
-    )
+    assert post(visitor, article).status_code == 302
     assert Comment.objects.count() == 1
