@@ -8,14 +8,16 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.pagecache import invalidate
+from core.pagecache import bump
 
+from .apps import scope
 from .models import Comment, DisallowedWord
 
 
 def _moderate(modeladmin, request, queryset, status):
+    slugs = set(queryset.values_list("article__slug", flat=True))
     count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
-    invalidate()  # update() sends no signals: refresh the cached pages here
+    bump(*map(scope, slugs))  # update() sends no signals: refresh those articles' pages here
     modeladmin.message_user(
         request,
         ngettext(

@@ -61,11 +61,12 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, article, *args, reply_to=None, **kwargs):
+    def __init__(self, article, *args, reply_to=None, seen_at=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.article = article
         self.reply_to = reply_to
+        self.seen_at = seen_at  # when this browser was shown the form (comments.own)
         if not self.is_bound:
             self.initial.setdefault("token", make_token(article))
             if reply_to:
@@ -132,7 +133,10 @@ class CommentForm(forms.Form):
         return self.reply_to
 
     def seconds_to_fill(self):
-        return time.time() - getattr(self, "shown_at", time.time())
+        """Time since the visitor was shown the form: their own visit when their browser
+        says (a cached page's token is as old as the cached page), else the token's."""
+        shown = max(getattr(self, "shown_at", 0), self.seen_at or 0) or time.time()
+        return time.time() - shown
 
     def fresh_token(self):
         """Give a re-rendered form a new token, so an expired form can be sent again."""

@@ -18,19 +18,24 @@ class CommentQuerySet(models.QuerySet):
 
     def thread(self, article, own_ids=()):
         """The comments on ``article``'s page, oldest first: approved ones and the visitor's
-        own (``own_ids``). Top-level rows, each with its ``replies``, in one query.
+        own while they wait for a moderator (``own_ids``; rejected or spam ones are hidden).
+        Top-level rows, each with its ``replies``, in one query.
 
         Rows hold only the columns the page shows. Written in SQL because the ORM's
         query building and model instances cost more than the query (bench/README.md);
         ``approved()`` is restated here, and tests/test_page_queries.py ties the two.
         """
         own = [int(pk) for pk in own_ids]
-        own_sql = f" OR id IN ({', '.join(['%s'] * len(own))})" if own else ""
+        own_sql = f" OR (status = %s AND id IN ({', '.join(['%s'] * len(own))}))" if own else ""
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(THREAD_FIELDS)} FROM comments_comment"  # noqa: S608 (no values in the text)
                 f" WHERE article_id = %s AND (status = %s{own_sql}) ORDER BY created_at, id",
-                [article.pk, Comment.Status.APPROVED, *own],
+                [
+                    article.pk,
+                    Comment.Status.APPROVED,
+                    *([Comment.Status.PENDING, *own] if own else []),
+                ],
             )
             rows = [dict(zip(THREAD_FIELDS, values, strict=True)) for values in cursor.fetchall()]
         for row in rows:

@@ -5,6 +5,8 @@ comment), not two, and a visitor who never posts never gets a session. The
 cookie is registered with the page cache as private (``comments.apps``).
 """
 
+import time
+
 from django.conf import settings
 
 from core.params import parse_id
@@ -31,3 +33,35 @@ def remember_own_comment(request, response, pk):
         httponly=True,
         samesite="Lax",
     )
+
+
+FORM_SEEN_COOKIE = "comment_form_seen"
+FORM_SEEN_SALT = "comments.form-seen"
+
+
+def remember_form_seen(request, response):
+    """On every article page served (from the page cache too), note when this browser was
+    shown the comment form: the page and its token are shared, the cookie is not, so the
+    time a visitor took to write is measured from their own visit."""
+    match = getattr(request, "page_match", None)
+    if (
+        match is None
+        or match.view_name != "articles:detail"
+        or response.status_code not in (200, 304)
+    ):
+        return
+    response.set_signed_cookie(
+        FORM_SEEN_COOKIE,
+        f"{match.kwargs['slug']}:{int(time.time())}",
+        salt=FORM_SEEN_SALT,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def form_seen_at(request, slug):
+    """When this browser was last shown ``slug``'s comment form, or None."""
+    value = request.get_signed_cookie(FORM_SEEN_COOKIE, default="", salt=FORM_SEEN_SALT)
+    seen_slug, _sep, moment = value.rpartition(":")
+    return int(moment) if seen_slug == slug and moment.isascii() and moment.isdigit() else None

@@ -16,7 +16,7 @@ from core.views import csrf_failure
 
 from . import moderation
 from .forms import CommentForm
-from .own import remember_own_comment
+from .own import form_seen_at, remember_own_comment
 
 
 def same_origin(request):
@@ -76,7 +76,7 @@ def post_comment(request, slug):
         messages.error(request, _("Comments on this article are closed."))
         return render_article(request, article, status=403)
 
-    form = CommentForm(article, request.POST)
+    form = CommentForm(article, request.POST, seen_at=form_seen_at(request, article.slug))
     if not form.is_valid():
         if "token" in form.errors:
             form.fresh_token()

@@ -1,41 +1,59 @@
 """Whole-page caching for visitors without cookies, that is never stale and never private.
 
-Every cached page is keyed by a *content version*. Any change that can alter a
-page sets a new version after the transaction commits, so all pages are
-rendered afresh. The apps say what that is: ``refresh_on_change(Model, ...)``
-for models whose every save or delete counts, or a signal handler of their own
-that calls ``invalidate()``. The version also changes by itself at the next
-moment a registered schedule names (a scheduled article's publication), so no
-cached page outlives it.
+Each page depends on *scopes*: every page on ``site`` and ``lists``, and a
+page an app registers with ``register_page_scope`` (the article page) on a
+scope of its own as well (``comments:<slug>``). Each scope has a version in
+the database (``core.models.PageVersion``), bumped in the same transaction as
+the change it stands for; a page is cached under the versions of its scopes,
+read before it is rendered, so a change makes every page that depends on it
+render afresh, and a cache lost, emptied or restored from an old snapshot can
+never serve old content again. A deploy (new code or static files) starts
+new keys; ``manage.py restore`` bumps ``site``.
+
+What bumps what is said by the apps: ``refresh_on_change(Model, ...)`` for
+models whose every save or delete changes lists and pages (articles,
+categories), and ``bump(scope)`` from their own signal handlers (a comment
+bumps its article's scope only). ``lists`` also changes by itself at the next
+moment a registered schedule names (a scheduled article's publication).
 
 Only requests without a private cookie (the session, messages, and any an app
-registers with ``register_private_cookie``) are served from the cache (they
-all see the same page), and only responses that set no cookie and are not
-marked private are stored. A matching ``If-None-Match`` gets a 304 before
-anything is looked up or rendered.
+registers) are served from the cache; pages rendered for a request with one
+are marked private. Only the page numbers of the query string vary a cached
+page (see ``cache_path``). A matching ``If-None-Match`` gets a 304 before
+anything is rendered.
 """
 
 import hashlib
 import re
+import secrets
+import threading
 import time
-import uuid
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache as page_store
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-VERSION_KEY = "pages:version"
-NEXT_CHANGE_KEY = "pages:next-change"
+SITE, LISTS = "site", "lists"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+PAGE_PARAMETERS = ("page", "p")
+PAGE = re.compile(r"[1-9][0-9]{0,8}")
 
 _private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
 _uncached_parameters = set()
 _schedules = []
-PAGE_PARAMETERS = ("page", "p")
-PAGE = re.compile(r"[1-9][0-9]{0,8}")
+_page_scopes = {}
+_response_hooks = []
+_bumped = threading.local()
+
+
+# Registration, by the apps in their ready().
 
 
 def register_private_cookie(name):
@@ -49,50 +67,107 @@ def register_uncached_parameter(name):
 
 
 def register_schedule(next_change):
-    """``next_change()`` gives the next moment (a datetime or None) the pages change by time."""
+    """``next_change()`` gives the next moment (a datetime or None) the lists change by time."""
     _schedules.append(next_change)
 
 
+def register_page_scope(url_name, scope):
+    """Pages of URL ``url_name`` also depend on the scope ``scope(url kwargs)`` names."""
+    _page_scopes[url_name] = scope
+
+
+def register_response_hook(hook):
+    """``hook(request, response)`` runs on every public page served, from the cache or not."""
+    _response_hooks.append(hook)
+
+
 def refresh_on_change(*models):
-    """Every save or delete of these models' rows changes public pages."""
+    """Every save or delete of these models' rows changes the lists and the pages."""
     for model in models:
         uid = f"pages-{model._meta.label}"
         post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-d")
 
 
-def _content_changed(sender, **kwargs):
-    invalidate()
+def _content_changed(sender, origin=None, **kwargs):
+    bump(LISTS, origin=origin)
 
 
-def _next_change_timestamp():
-    moments = [moment for next_change in _schedules if (moment := next_change())]
-    return min(moments).timestamp() if moments else None
+# Versions.
 
 
-def new_version():
-    """Invalidate every cached page at once."""
-    version = uuid.uuid4().hex[:12]
-    cache.set_many({VERSION_KEY: version, NEXT_CHANGE_KEY: _next_change_timestamp()}, None)
-    return version
+def bump(*scopes, origin=None):
+    """Give ``scopes`` new versions, in the current transaction.
 
-
-def current_version():
-    values = cache.get_many([VERSION_KEY, NEXT_CHANGE_KEY])
-    version, next_change = values.get(VERSION_KEY), values.get(NEXT_CHANGE_KEY)
-    if version is None or (next_change is not None and time.time() >= next_change):
-        version = new_version()
-    return version
-
-
-def invalidate():
-    """Drop every cached page now, and again once the transaction commits.
-
-    The second time closes the window in which another request could cache
-    the old content between the change and its commit.
+    ``origin`` is the object a deletion started from (Django's signal
+    argument): one deletion that removes many rows bumps each scope once.
     """
-    new_version()
-    transaction.on_commit(new_version)
+    if origin is not None:
+        seen = getattr(_bumped, "origin", None)
+        if seen is None or seen[0] is not origin:
+            _bumped.origin = seen = (origin, set())
+        scopes = [scope for scope in scopes if scope not in seen[1]]
+        seen[1].update(scopes)
+    for scope in scopes:
+        next_change = _next_change() if scope == LISTS else None
+        next_change = connection.ops.adapt_datetimefield_value(next_change)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO core_pageversion (scope, version, next_change) VALUES (%s, 1, %s)"
+                " ON CONFLICT (scope) DO UPDATE SET version = core_pageversion.version + 1,"
+                " next_change = EXCLUDED.next_change",
+                [scope, next_change],
+            )
+
+
+def restart_versions():
+    """Jump ``site`` to a random version: after a restore, versions may have gone back."""
+    from .models import PageVersion
+
+    PageVersion.objects.update_or_create(scope=SITE, defaults={"version": secrets.randbelow(2**62)})
+
+
+def _next_change():
+    moments = [moment for next_change in _schedules if (moment := next_change())]
+    return min(moments) if moments else None
+
+
+def read_versions(scopes):
+    """The versions of ``scopes`` (0 for one never bumped), in one query; a scope whose next
+    scheduled change has come is bumped first."""
+    placeholders = ", ".join(["%s"] * len(scopes))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT scope, version, next_change <= %s FROM core_pageversion"  # noqa: S608
+            f" WHERE scope IN ({placeholders})",
+            [now, *scopes],
+        )
+        rows = cursor.fetchall()
+    versions = dict.fromkeys(scopes, 0)
+    for scope, version, due in rows:
+        if due:
+            bump(scope)
+            return read_versions(scopes)
+        versions[scope] = version
+    return versions
+
+
+@cache
+def deploy_fingerprint():
+    """Changes with the code, templates, catalogs and static manifest: a deploy's pages are
+    cached apart from the last one's."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for pattern in ("*/*.py", "*/templatetags/*.py", "templates/**/*.html", "locale/**/*.mo",
+                    "staticfiles/staticfiles.json"):  # fmt: skip
+        for path in sorted(root.glob(pattern)):
+            if ".venv" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# The middleware.
 
 
 def _is_public(request):
@@ -123,6 +198,20 @@ def cache_path(request):
     return f"{request.path}?{'&'.join(pages)}" if pages else request.path
 
 
+def page_scopes(request):
+    """The scopes the requested page depends on; the URL's match is kept as
+    ``request.page_match`` for the response hooks."""
+    scopes = [SITE, LISTS]
+    try:
+        request.page_match = resolve(request.path_info)
+    except Resolver404:
+        request.page_match = None
+        return scopes
+    if scope := _page_scopes.get(request.page_match.view_name):
+        scopes.append(scope(request.page_match.kwargs))
+    return scopes
+
+
 class PublicPageCacheMiddleware:
     """Serve and store whole pages for cookie-less visitors; see the module docstring."""
 
@@ -130,27 +219,35 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _is_public(request) or not request.path.startswith(settings.PAGE_CACHE_PREFIXES):
+        if not request.path.startswith(settings.PAGE_CACHE_PREFIXES):
             return self.get_response(request)
+        if not _is_public(request):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD"):
+                patch_cache_control(response, private=True)  # may hold the visitor's own
+            return response
+        versions = read_versions(page_scopes(request))
         path = cache_path(request)
         if path is None:
-            return self.get_response(request)
-        version = current_version()
+            return self._hooked(request, self.get_response(request))
+        stamp = hashlib.sha256(f"{deploy_fingerprint()}{sorted(versions.items())}".encode())
+        stamp = stamp.hexdigest()[:16]
         digest = hashlib.sha256(path.encode()).hexdigest()[:24]
-        etag = f'"{version}-{digest}"'
+        # The hour is part of the ETag only: a copy kept by a browser is sent again in full
+        # at least hourly, so the form token it holds is never a day old.
+        etag = f'"{stamp}-{digest}-{int(time.time() // 3600)}"'
         if request.headers.get("If-None-Match") == etag:
             response = HttpResponseNotModified()
             response["ETag"] = etag
-            return response
-        key = f"pages:{version}:{digest}"
-        stored = cache.get(key)
+            return self._hooked(request, response)
+        key = f"pages:{stamp}:{digest}"
+        stored = page_store.get(key)
         if stored is not None:
             status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers.items():
-                response[name] = value
+            response = HttpResponse(content, status=status, headers=headers)
+            response["ETag"] = etag
             response["X-Page-Cache"] = "hit"
-            return response
+            return self._hooked(request, response)
 
         response = self.get_response(request)
         if (
@@ -161,13 +258,19 @@ class PublicPageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
         ):
-            response["ETag"] = etag
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
             headers = {
                 name: response[name]
-                for name in (*KEPT_HEADERS, "ETag", "Cache-Control")
+                for name in (*KEPT_HEADERS, "Cache-Control")
                 if name in response
             }
-            cache.set(key, (200, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            page_store.set(key, (200, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            response["ETag"] = etag
             response["X-Page-Cache"] = "miss"
+        return self._hooked(request, response)
+
+    @staticmethod
+    def _hooked(request, response):
+        for hook in _response_hooks:
+            hook(request, response)
         return response

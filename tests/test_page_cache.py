@@ -1,15 +1,32 @@
 """The page cache is never stale and never shows one visitor's private content to another."""
 
+import re
+import shutil
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, RelatedLink
+from comments.forms import make_token
 from comments.models import Comment
+from core.pagecache import SITE, read_versions, restart_versions
 
-from .factories import ORIGIN, make_article, make_category, make_user, post_comment
+from .factories import (
+    ORIGIN,
+    approve,
+    make_article,
+    make_category,
+    make_comment,
+    make_user,
+    post_comment,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # on commit
 
@@ -30,7 +47,8 @@ def test_cookieless_visitors_get_the_cached_page(client):
     second, _ = get(f"/en/articles/{article.slug}/")
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
     assert first.content == second.content
-    assert "Set-Cookie" not in first and not first.cookies
+    # The only cookie is the moment this browser saw the form (comments.own), never private.
+    assert set(first.cookies) == set(second.cookies) == {"comment_form_seen"}
     assert "public" in second["Cache-Control"]
     assert second["Content-Security-Policy"] and second["X-Request-ID"] != first["X-Request-ID"]
 
@@ -39,7 +57,7 @@ def test_matching_etag_gets_304_without_rendering(client, django_assert_num_quer
     article = make_article()
     response, _ = get(f"/en/articles/{article.slug}/")
     etag = response["ETag"]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the page versions, nothing else
         again = fresh().get(f"/en/articles/{article.slug}/", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again["ETag"] == etag
     for url in ["/en/", f"/en/categories/{article.category.slug}/"]:
@@ -159,7 +177,6 @@ def test_cookieless_visitor_on_cached_page_can_post_a_comment():
     response, page = get(f"/en/articles/{article.slug}/")
     assert response["X-Page-Cache"] == "hit"
     assert "csrfmiddlewaretoken" not in page
-    import re
 
     token = re.search(r'name="token" value="([^"]+)"', page)[1]
     visitor = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
@@ -168,3 +185,90 @@ def test_cookieless_visitor_on_cached_page_can_post_a_comment():
     )
     assert posted.status_code == 302
     assert Comment.objects.filter(body="From a cached page").exists()
+
+
+def test_a_comment_change_re_renders_only_its_articles_pages():
+    article, other = make_article(), make_article()
+    urls = [f"/en/articles/{other.slug}/", "/en/", "/sitemap.xml", "/sitemap-articles-en.xml"]
+    for url in [f"/en/articles/{article.slug}/", *urls]:
+        get(url)
+    comment = make_comment(article, body="Approved just now")
+    approve(comment)
+    assert "Approved just now" in get(f"/en/articles/{article.slug}/")[1]
+    for url in urls:
+        assert get(url)[0]["X-Page-Cache"] == "hit", url
+
+
+def test_deleting_an_article_costs_the_same_whatever_its_comments():
+    def delete_with(comments):
+        article = make_article()
+        Comment.objects.bulk_create(
+            Comment(article=article, name="n", body=f"b{n}", language="en", status="approved")
+            for n in range(comments)
+        )
+        with CaptureQueriesContext(connection) as queries:
+            article.delete()
+        bumps = [q for q in queries.captured_queries if "core_pageversion" in q["sql"]]
+        assert len(bumps) == 1  # one new version, not one per comment
+        return len(queries)
+
+    # Django deletes rows in batches of 100: 200 comments take one DELETE more than 1.
+    assert delete_with(200) <= delete_with(1) + 1
+
+
+def test_a_cache_restored_from_an_old_snapshot_never_brings_back_a_rejected_comment(tmp_path):
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    comment = make_comment(article, body="Later rejected")
+    approve(comment)
+    assert "Later rejected" in get(url)[1]
+    store = Path(caches["default"]._dir)
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(store, snapshot)
+    comment.status = Comment.Status.REJECTED
+    comment.save()
+    assert "Later rejected" not in get(url)[1]
+    shutil.rmtree(store)
+    shutil.copytree(snapshot, store)  # Redis restarted from an RDB file, say
+    assert "Later rejected" not in get(url)[1]
+    caches["default"].clear()  # or lost altogether
+    assert "Later rejected" not in get(url)[1]
+
+
+def test_a_restore_starts_new_page_versions():
+    before = read_versions([SITE])[SITE]
+    restart_versions()
+    assert read_versions([SITE])[SITE] != before
+
+
+def test_the_authors_own_pending_comment_is_private_and_a_rejected_one_is_not_awaiting(client):
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    post_comment(client, article, "en", body="Mine, waiting")
+    post_comment(client, article, "en", body="Mine, rejected later")
+    mine = client.get(url)
+    assert "private" in mine["Cache-Control"] and "Mine, waiting" in mine.content.decode()
+    rejected = Comment.objects.get(body="Mine, rejected later")
+    rejected.status = Comment.Status.REJECTED
+    rejected.save()
+    page = client.get(url).content.decode()
+    assert "Mine, waiting" in page and "Mine, rejected later" not in page
+
+
+def test_time_on_the_form_is_the_visitors_own_even_on_an_old_cached_page(settings):
+    """The cached page's token is as old as the cached page; the visitor's own visit is not."""
+    settings.COMMENTS_MIN_SECONDS = 3
+    article = make_article()
+    visitor = fresh()
+    assert "comment_form_seen" in visitor.get(f"/en/articles/{article.slug}/").cookies
+    old_page_token = make_token(article, time.time() - 600)
+    fields = {"name": "Bot", "body": "Posted at once", "token": old_page_token}
+    assert post_comment(visitor, article, "en", fields=fields).status_code == 302
+    comment = Comment.objects.get(body="Posted at once")
+    assert (
+        comment.status == Comment.Status.SPAM and "after the form was shown" in comment.spam_reason
+    )
+    # Without the visitor's cookie the token's age is all there is to go by.
+    fields = {"name": "Slow", "body": "Written for ten minutes", "token": old_page_token}
+    assert post_comment(fresh(), article, "en", fields=fields).status_code == 302
+    assert Comment.objects.get(body="Written for ten minutes").status == Comment.Status.PENDING

@@ -95,7 +95,8 @@ comment_specs = st.lists(
 
 def expected_thread(article, own_ids):
     visible = Comment.objects.filter(article=article).filter(
-        Q(pk__in=Comment.objects.approved()) | Q(pk__in=own_ids)
+        Q(pk__in=Comment.objects.approved())
+        | Q(pk__in=Comment.objects.pending().filter(pk__in=own_ids))
     )
     rows = list(visible.order_by("created_at", "id").values(*THREAD_FIELDS))
     ids = {row["id"] for row in rows}

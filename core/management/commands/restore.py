@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.backups import restore
+from core.pagecache import restart_versions
 
 
 def has_content():
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             )
         try:
             manifest = restore(archive)
+            restart_versions()  # the restored versions may be older than pages in the cache
         except (OSError, KeyError, ValueError) as error:
             raise CommandError(f"Cannot restore {archive}: {error}")
         self.stdout.write(
