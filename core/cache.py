@@ -2,11 +2,13 @@
 
 A cache error of any kind (Redis down or hung, a corrupt cache file, a full
 disk, a read-only cache directory) is logged and read as a miss; writes are
-dropped. Nothing a visitor does turns a cache fault into a 500.
+dropped; the cache is left alone for a few seconds before it is tried again.
+Nothing a visitor does turns a cache fault into a 500.
 """
 
 import logging
 import pickle
+import time
 import zlib
 
 from django.core.cache.backends.filebased import FileBasedCache
@@ -20,14 +22,26 @@ FILE_ERRORS = (OSError, EOFError, pickle.UnpicklingError, zlib.error, ValueError
                AttributeError, ImportError, IndexError)  # fmt: skip
 
 
+# Where a cache failed, when to try it again (per process, by cache location): a hung
+# Redis costs one timeout, then none until the pause is over.
+_retry_at = {}
+RETRY_AFTER_SECONDS = 5
+
+
 def _resilient(base, name, fallback, errors):
     method = getattr(base, name)
 
     def call(self, *args, **kwargs):
+        if _retry_at.get(self._location, 0) > time.monotonic():
+            return fallback(*args, **kwargs)
         try:
             return method(self, *args, **kwargs)
         except errors as error:
-            logger.warning("cache %s failed, carrying on without it: %r", name, error)
+            _retry_at[self._location] = time.monotonic() + RETRY_AFTER_SECONDS
+            logger.warning(
+                "cache %s failed, carrying on without it for %d s: %r",
+                name, RETRY_AFTER_SECONDS, error,
+            )  # fmt: skip
             return fallback(*args, **kwargs)
 
     call.__name__ = name
@@ -73,10 +87,17 @@ class ResilientRedisCache(RedisCache):
     no restart. ``incr`` raising ``ValueError`` is what callers already expect for a
     missing key (django-ratelimit then counts from zero)."""
 
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._location = server
+
     def incr(self, key, delta=1, version=None):
+        if _retry_at.get(self._location, 0) > time.monotonic():
+            raise ValueError("cache unavailable")
         try:
             return super().incr(key, delta, version)
         except RedisError as error:
+            _retry_at[self._location] = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning("cache incr failed, carrying on without it: %r", error)
             raise ValueError("cache unavailable") from error
 
@@ -85,6 +106,10 @@ class ResilientRedisCache(RedisCache):
 class ResilientFileBasedCache(FileBasedCache):
     """The file cache, where a corrupt entry is a miss (and is removed), and a full disk or
     a read-only directory drops writes."""
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._location = dir
 
     def get(self, key, default=None, version=None):
         try:

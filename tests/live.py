@@ -217,10 +217,14 @@ class Staff(Visitor):
             return error.code
 
     def approve(self, comment_ids):
+        return self.moderate(comment_ids, "approve")
+
+    def moderate(self, comment_ids, action):
+        """Run a bulk action of the moderation queue (approve, reject, mark_spam)."""
         _status, page = self.get("/admin/comments/comment/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
         return self.post(
             "/admin/comments/comment/",
-            {"csrfmiddlewaretoken": token, "action": "approve", "index": "0",
+            {"csrfmiddlewaretoken": token, "action": action, "index": "0",
              "_selected_action": [str(i) for i in comment_ids]},
         )  # fmt: skip
