@@ -48,13 +48,17 @@ demo: $(VENV)/.runtime messages
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input -v 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops it)"
+	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker' EXIT; \
 	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
 		--access-logfile - --no-control-socket
 
-# Production: settings from the environment (DJANGO_SECRET_KEY at least), see README.
+# Production: settings from the environment (DJANGO_SECRET_KEY and DJANGO_SITE_URL at least),
+# see README. The task worker (moderator mail) runs beside gunicorn and stops with it.
 serve: $(VENV)/.runtime messages
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 lint: $(VENV)/.test

@@ -9,16 +9,13 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext as _
 
 from core.clientip import client_ip
 
+from . import tasks
 from .models import Comment, DisallowedWord
 
 logger = logging.getLogger(__name__)
@@ -65,7 +62,7 @@ def spam_reasons(comment, *, honeypot, seconds_to_fill):
 
 
 def submit(form, request):
-    """Store a valid comment with the status moderation gives it; notify after commit."""
+    """Store a valid comment with the status moderation gives it; queue the notification."""
     data = form.cleaned_data
     comment = Comment(
         article=form.article,
@@ -87,29 +84,6 @@ def submit(form, request):
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: notify_moderators(comment, request))
+            # Queued in the same transaction: stored together, or not at all.
+            tasks.notify_moderators.enqueue(comment.pk)
     return comment
-
-
-def moderator_emails():
-    users = (
-        get_user_model().objects.filter(is_active=True, groups__name="Moderators").exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)) | set(settings.COMMENTS_NOTIFY))
-
-
-def notify_moderators(comment, request):
-    """Email the moderators; a failure is logged and never touches the stored comment."""
-    recipients = moderator_emails()
-    if not recipients:
-        return
-    url = request.build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk]))
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New comment awaiting moderation on “%(title)s”") % {
-            "title": comment.article.title
-        }
-    body = f"{comment.name}:\n\n{comment.body}\n\n{url}\n"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-    except Exception:
-        logger.exception("Could not email moderators about comment %s", comment.pk)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "articles",
     "comments",
@@ -261,11 +263,15 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Mail: the console by default; SMTP when EMAIL_HOST is set.
+# Mail: SMTP when EMAIL_HOST is set; otherwise the console in debug, and in production a
+# log line that names the mail without its addresses or text.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends." + ("smtp" if EMAIL_HOST else "console") + ".EmailBackend"
-)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "core.mail.UnsentMailLogBackend"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -273,6 +279,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (moderator mail): queued in the database, sent by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Site behaviour.
 ARTICLES_PER_PAGE = 10

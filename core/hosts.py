@@ -28,3 +28,8 @@ class CanonicalHostMiddleware:
             request.get_host()  # raises DisallowedHost (a 400) for a host that is not allowed
             request.META["HTTP_HOST"] = site_host(settings.SITE_URL)
         return self.get_response(request)
+
+
+def absolute_url(path):
+    """``path`` on the site's configured origin (relative when none is configured, in debug)."""
+    return f"{settings.SITE_URL}{path}"
