@@ -6,6 +6,7 @@ nothing is dropped: suspected spam is stored with status spam for review.
 
 import logging
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +21,23 @@ from .models import Comment, DisallowedWord
 
 logger = logging.getLogger(__name__)
 
-LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|net|org|info|xyz|top|ru|cn)\b", re.I)
+# A link, as spammers write them: a scheme (also disguised, hxxp://, h**ps://), www., or a
+# domain name with a common or a cheap top-level domain, or any domain followed by a path.
+LINK = re.compile(
+    r"\bh\S\Sps?://|\bwww\.|\b[\w-]+\.(?:com|net|org|info|biz|xyz|top|ru|cn|io|co|me|cc|tk|ml"
+    r"|ga|cf|gq|pw|ws|us|uk|de|site|online|shop|store|club|vip|app|dev|link|click|icu|buzz|fun"
+    r"|live|win|bid|loan|work)\b|\b[\w-]+\.[a-z]{2,24}/",
+    re.I,
+)
+
+
+def normalized(text):
+    """Text as the spam checks compare it: compatibility forms folded (fullwidth letters,
+    ligatures), invisible format characters (zero-width spaces, joiners) removed, spaces
+    collapsed (a trailing no-break space makes no new text), case folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def comments_closed(article):
@@ -43,20 +60,21 @@ def spam_reasons(comment, *, honeypot, seconds_to_fill):
         reasons.append("honeypot field filled")
     if seconds_to_fill < settings.COMMENTS_MIN_SECONDS:
         reasons.append(f"sent {seconds_to_fill:.1f} s after the form was shown")
-    if len(LINK.findall(comment.body)) > settings.COMMENTS_MAX_LINKS:
+    body = normalized(comment.body)
+    if len(LINK.findall(body)) > settings.COMMENTS_MAX_LINKS:
         reasons.append("too many links")
-    text = f"{comment.name}\n{comment.body}".casefold()
+    text = f"{normalized(comment.name)}\n{body}"
     words = [
-        w for w in DisallowedWord.objects.values_list("word", flat=True) if w.casefold() in text
+        word
+        for word in DisallowedWord.objects.values_list("word", flat=True)
+        if normalized(word) in text
     ]
     if words:
         reasons.append("disallowed words: " + ", ".join(words))
     recent = Comment.objects.filter(
-        article=comment.article,
-        body=comment.body,
-        created_at__gte=timezone.now() - timedelta(hours=1),
-    )
-    if recent.exists():
+        article=comment.article, created_at__gte=timezone.now() - timedelta(hours=1)
+    ).values_list("body", flat=True)
+    if any(normalized(other) == body for other in recent):
         reasons.append("same text posted on this article within the hour")
     return reasons
 
@@ -68,7 +86,7 @@ def submit(form, request):
         article=form.article,
         parent=data["parent"],
         name=data["name"],
-        email=data["email"],
+        email=data["email"].casefold(),  # matched case-folded (erase_comments)
         body=data["body"],
         language=translation.get_language(),
         ip_hash=hash_ip(client_ip(request)),

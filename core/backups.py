@@ -3,15 +3,21 @@
 SQLite is copied with its online backup API (safe while the site runs);
 PostgreSQL with ``pg_dump``/``pg_restore``. Media are read and written through
 the default storage, so local folders and S3 buckets back up the same way.
+Archives hold password hashes, sessions and emails: they are written readable
+by their owner only. A restore checks the whole archive before it changes
+anything (``RestoreError`` says what is wrong, in one line).
 """
 
 import io
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
+import zlib
+from contextlib import closing
 from pathlib import Path
 
 from django.core.files.base import File
@@ -53,7 +59,7 @@ def _media_names_or_none():
 
 
 def backup(path):
-    """Write the archive to ``path``; return its manifest."""
+    """Write the archive to ``path`` (mode 0600); return its manifest."""
     vendor = connection.vendor
     if vendor not in DB_MEMBERS:
         raise ValueError(f"no backup method for {vendor}")
@@ -69,7 +75,14 @@ def backup(path):
                         f"--file={dump}", connection.settings_dict["NAME"])  # fmt: skip
         media = _media_names_or_none()
         manifest = {"created": timezone.now().isoformat(), "database": vendor, "media": media}
-        with tarfile.open(path, "w:gz") as archive:
+        descriptor = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR
+        )
+        os.fchmod(descriptor, stat.S_IRUSR | stat.S_IWUSR)  # also when the file existed
+        with (
+            os.fdopen(descriptor, "wb") as file,
+            tarfile.open(fileobj=file, mode="w:gz") as archive,
+        ):
             archive.add(dump, arcname=DB_MEMBERS[vendor])
             for name in media:
                 with default_storage.open(name) as stored:
@@ -84,31 +97,85 @@ def backup(path):
     return manifest
 
 
-def restore(path):
-    """Replace the database and media with the archive's; return its manifest."""
-    with tarfile.open(path, "r:gz") as archive, tempfile.TemporaryDirectory() as tmp:
-        manifest = json.load(archive.extractfile(MANIFEST))
-        vendor = connection.vendor
-        if manifest["database"] != vendor:
-            raise ValueError(
-                f"the archive holds a {manifest['database']} database; this site runs {vendor}"
-            )
-        archive.extract(DB_MEMBERS[vendor], tmp, filter="data")
-        dump = Path(tmp) / DB_MEMBERS[vendor]
+class RestoreError(Exception):
+    """The archive cannot be restored; nothing was changed."""
+
+
+# What a damaged archive raises while it is read.
+ARCHIVE_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError, json.JSONDecodeError,
+                  UnicodeDecodeError, KeyError, TypeError)  # fmt: skip
+
+
+def _safe_media_name(name):
+    path = Path(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def _stage(path, tmp):
+    """Check the whole archive and unpack it into ``tmp``; return its manifest."""
+    vendor = connection.vendor
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            members = {member.name: member for member in archive.getmembers()}
+            if MANIFEST not in members:
+                raise RestoreError("it has no manifest.json: not an archive written by backup")
+            manifest = json.load(archive.extractfile(MANIFEST))
+            if not isinstance(manifest, dict) or not isinstance(manifest.get("media"), list):
+                raise RestoreError("its manifest.json is not one backup writes")
+            if manifest.get("database") != vendor:
+                raise RestoreError(
+                    f"it holds a {manifest.get('database')} database; this site runs {vendor}"
+                )
+            wanted = [DB_MEMBERS[vendor], *(f"media/{name}" for name in manifest["media"])]
+            for name in manifest["media"]:
+                if not isinstance(name, str) or not _safe_media_name(name):
+                    raise RestoreError(f"it names an unsafe media path: {name!r}")
+            for name in wanted:
+                if name not in members or not members[name].isfile():
+                    raise RestoreError(f"{name} is missing from it")
+            archive.extractall(tmp, members=[members[name] for name in wanted], filter="data")
+    except RestoreError:
+        raise
+    except ARCHIVE_ERRORS as error:
+        raise RestoreError(f"it is damaged or not a backup archive ({type(error).__name__})")
+    dump = Path(tmp) / DB_MEMBERS[vendor]
+    try:
         if vendor == "sqlite":
-            connection.ensure_connection()
-            source = sqlite3.connect(dump)
-            source.backup(connection.connection)
-            source.close()
+            with closing(sqlite3.connect(dump)) as staged:
+                if staged.execute("PRAGMA integrity_check").fetchone() != ("ok",):
+                    raise RestoreError("its database fails SQLite's integrity check")
+                staged.execute("SELECT 1 FROM django_migrations LIMIT 1")
         else:
-            connection.close()
-            _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                        f"--dbname={connection.settings_dict['NAME']}", str(dump))  # fmt: skip
+            subprocess.run(["pg_restore", "--list", str(dump)], check=True, capture_output=True)  # noqa: S603, S607
+    except (sqlite3.DatabaseError, subprocess.CalledProcessError):
+        raise RestoreError("its database is damaged or is not this site's")
+    return manifest
+
+
+def restore(path):
+    """Replace the database and media with the archive's; return its manifest.
+
+    The archive is checked and unpacked first; then media are written (each
+    file whole), and the database is replaced last, in one step (SQLite's
+    backup API; ``pg_restore --single-transaction``).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        manifest = _stage(path, tmp)
         for name in manifest["media"]:
             if default_storage.exists(name):
                 default_storage.delete(name)
-            member = archive.extractfile(f"media/{name}")
-            saved = default_storage.save(name, File(member, name=name))
+            with open(Path(tmp) / "media" / name, "rb") as staged:
+                saved = default_storage.save(name, File(staged, name=name))
             if saved != name:
-                raise RuntimeError(f"media file {name} was stored as {saved}")
+                raise RestoreError(f"media file {name} was stored as {saved}")
+        dump = Path(tmp) / DB_MEMBERS[connection.vendor]
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            with closing(sqlite3.connect(dump)) as source:
+                source.backup(connection.connection)
+        else:
+            connection.close()
+            _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                        "--single-transaction", f"--dbname={connection.settings_dict['NAME']}",
+                        str(dump))  # fmt: skip
     return manifest

@@ -1,13 +1,17 @@
 """Backup and restore: an empty install restored from an archive has the same content."""
 
+import io
 import json
 import os
+import stat
 import tarfile
 
 import pytest
-from django.core.management import call_command
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.db import connection
 
+from articles.models import Article, Category
 from comments.models import Comment
 
 from .factories import image_bytes, make_article, upload
@@ -65,3 +69,55 @@ def test_backup_then_restore_into_an_empty_install(tmp_path, settings):
     finally:
         if drop:
             drop()
+
+
+def _archive(path, members):
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backups_are_readable_by_their_owner_only(tmp_path):
+    archive = tmp_path / "site.tar.gz"
+    archive.write_bytes(b"old")
+    archive.chmod(0o644)
+    call_command("backup", str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bad_archive_is_refused_in_one_line_and_changes_nothing(tmp_path):
+    good = tmp_path / "good.tar.gz"
+    make_article(slug="in-archive", cover=upload(), cover_alt_en="a", cover_alt_zh_hans="a")
+    call_command("backup", str(good), stdout=io.StringIO())
+    Article.objects.all().delete()
+    Category.objects.all().delete()
+    for name in default_storage.listdir("covers/renditions")[1]:
+        default_storage.delete(f"covers/renditions/{name}")
+    with tarfile.open(good) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(members["manifest.json"])
+
+    missing = dict(members)
+    del missing[f"media/{manifest['media'][-1]}"]
+    unsafe = {
+        **members,
+        "manifest.json": json.dumps({**manifest, "media": ["../../etc/x"]}).encode(),
+    }
+    bad_db = {**members, "database.sqlite3": b"not a database at all"}
+    cases = {"missing.tar.gz": missing, "unsafe.tar.gz": unsafe, "bad-db.tar.gz": bad_db}
+    for name, content in cases.items():
+        _archive(tmp_path / name, content)
+    (tmp_path / "truncated.tar.gz").write_bytes(good.read_bytes()[:2000])
+    (tmp_path / "random.tar.gz").write_bytes(os.urandom(5000))
+
+    for name in [*cases, "truncated.tar.gz", "random.tar.gz", "absent.tar.gz"]:
+        with pytest.raises(CommandError) as error:
+            call_command("restore", str(tmp_path / name))
+        message = str(error.value)
+        assert "\n" not in message and message.startswith("Cannot restore"), message
+        assert not Article.objects.exists()
+        assert default_storage.listdir("covers/renditions")[1] == []

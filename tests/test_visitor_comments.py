@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -173,10 +174,18 @@ def test_token_of_another_article_is_refused(client):
         ({"website": "http://spam.example"}, "honeypot"),
         ({"body": "buy http://a.example http://b.example www.c.example"}, "links"),
         ({"body": "便宜的伟哥在这里"}, "disallowed"),
+        # Disguised: invisible and look-alike characters, links written around the rules.
+        ({"body": "便宜的伟\u200b哥在这里"}, "disallowed"),
+        ({"body": "cheap ＣＡＳＩＮＯ chips"}, "disallowed"),
+        ({"body": "cheap ca\u00adsino chips"}, "disallowed"),
+        ({"body": "see hxxp://a.example h**ps://b.example and more h**p://c.example"}, "links"),
+        ({"body": "visit best.shop, good.vip and cheap.click today"}, "links"),
+        ({"body": "ｗｗｗ．a.example www.b.example www.c.example"}, "links"),
     ],
 )
 def test_suspected_spam_is_kept_with_status_spam(client, overrides, reason):
     DisallowedWord.objects.create(word="伟哥")
+    DisallowedWord.objects.create(word="Casino")
     article = make_article()
     response = post(client, article, **overrides)
     assert response.status_code == 302  # the sender is not told
@@ -192,6 +201,21 @@ def test_too_fast_submission_is_held_as_spam(client, settings):
     assert Comment.objects.get().status == Comment.Status.SPAM
     post(client, article, body="written slowly", token=make_token(article, time.time() - 10))
     assert Comment.objects.get(body="written slowly").status == Comment.Status.PENDING
+
+
+def test_same_text_with_a_trailing_no_break_space_is_the_same_text(client):
+    article = make_article()
+    post(client, article, body="完全相同的留言")
+    post(client, article, body="完全相同的留言\u00a0")
+    post(client, article, body="完全相同的\u200b留言")
+    statuses = list(Comment.objects.order_by("id").values_list("status", flat=True))
+    assert statuses == [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.SPAM]
+
+
+def test_ordinary_text_with_dots_is_not_a_link(client):
+    article = make_article()
+    post(client, article, body="I tried e.g. Node.js, vitamin D3 and 2.5 mg. It helped a lot.")
+    assert Comment.objects.get().status == Comment.Status.PENDING
 
 
 def test_same_text_twice_within_an_hour_is_held(client):
@@ -335,12 +359,25 @@ def test_without_a_mail_server_production_logs_only_which_mail(client, moderator
     assert "Private words" not in caplog.text and "@example.com" not in caplog.text
 
 
-def test_erase_command_removes_all_comments_of_an_email(client):
+def test_erase_command_removes_all_comments_of_an_email(client, moderator):
     article = make_article()
     post(client, article, email="Gone@Example.com", body="first")
+    post(client, article, email="user@BÜCHER.example", body="my private words")
     post(client, article, email="stay@example.com", body="second")
+    private = Comment.objects.get(body="my private words")
+    approve(private)
+    reply = Comment.objects.create(
+        article=article, parent=private, name="Staff", body="a reply", language="en"
+    )
+    LogEntry.objects.log_actions(
+        moderator.pk, [private], CHANGE, change_message="[]", single_object=True
+    )
     call_command("erase_comments", "gone@example.com")
+    call_command("erase_comments", "USER@bücher.EXAMPLE")
     assert list(Comment.objects.values_list("body", flat=True)) == ["second"]
+    assert not Comment.objects.filter(pk=reply.pk).exists()
+    entry = LogEntry.objects.get()
+    assert entry.object_repr == "[erased]" and "private" not in entry.object_repr
 
 
 def test_article_query_count_constant_with_0_or_200_comments(client):

@@ -6,13 +6,18 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backups import restore
+from core.backups import RestoreError, restore
 from core.pagecache import restart_versions
 
 
 def has_content():
-    """Whether any of the site's own apps holds a row (a fresh install holds none)."""
-    own = [c for c in apps.get_app_configs() if Path(c.path).parent == settings.BASE_DIR]
+    """Whether any of the site's content apps holds a row (a fresh install holds none; core's
+    page versions are bookkeeping, not content)."""
+    own = [
+        c
+        for c in apps.get_app_configs()
+        if Path(c.path).parent == settings.BASE_DIR and c.name != "core"
+    ]
     return any(model._default_manager.exists() for c in own for model in c.get_models())
 
 
@@ -30,11 +35,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "This install has articles or comments; use --force to replace them."
             )
+        if not Path(archive).is_file():
+            raise CommandError(f"Cannot restore {archive}: no such file")
         try:
             manifest = restore(archive)
-            restart_versions()  # the restored versions may be older than pages in the cache
-        except (OSError, KeyError, ValueError) as error:
-            raise CommandError(f"Cannot restore {archive}: {error}")
+        except RestoreError as error:
+            raise CommandError(f"Cannot restore {archive}: {error}. Nothing was changed.")
+        restart_versions()  # the restored versions may be older than pages in the cache
         self.stdout.write(
             f"Restored {manifest['database']} and {len(manifest['media'])} media files from {archive}."
         )
