@@ -1,13 +1,14 @@
-"""In-process render time and queries per page, with the page cache off (uncached renders).
+"""In-process render times, for ``bench.run``: a worker that times the pages it is asked for.
 
-The pages take turns: ten rounds, each timing every page in a short burst,
-so that a slow spell of the machine (it is shared and noisy) falls on all
-pages alike rather than on whichever was being timed, and the ratios to the
-ok view hold from run to run.
+Run with a settings module (the site's, page cache off, or bench.bare's), it
+reads lines ``<runs> <url> [<url> ...]`` on stdin and answers each with one
+JSON line: every URL's render times in ms (Django's test client, in this
+process) and, the first time a URL is asked for, its query count. ``bench.run``
+keeps a bare Django worker and a site worker and asks them in turns, so that a
+slow spell of the shared machine falls on both alike.
 """
 
 import json
-import statistics
 import sys
 import time
 
@@ -20,33 +21,32 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-settings.PAGE_CACHE_PREFIXES = ()
-ROUNDS = 10
+if hasattr(settings, "PAGE_CACHE_PREFIXES"):
+    settings.PAGE_CACHE_PREFIXES = ()  # the site's renders, not its page cache
 
 
-def measure(urls, runs):
+def main():
     client = Client()
-    times = {url: [] for url in urls}
-    for url in urls:
-        response = client.get(url)  # warm up
-        assert response.status_code == 200, (url, response.status_code)
-    for _round in range(ROUNDS):
+    queries = {}
+    for line in sys.stdin:
+        runs, *urls = line.split()
+        times = {}
         for url in urls:
-            burst = times[url]
+            if url not in queries:
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url)  # also warms up
+                assert response.status_code == 200, (url, response.status_code)
+                queries[url] = len(captured)
+            burst = times[url] = []
             deadline = time.perf_counter() + 1  # slow pages (a large sitemap) get fewer runs
-            for _ in range(runs // ROUNDS):
+            for _ in range(int(runs)):
                 start = time.perf_counter()
                 client.get(url)
                 burst.append((time.perf_counter() - start) * 1000)
                 if time.perf_counter() > deadline:
                     break
-    results = {}
-    for url in urls:
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        results[url] = {"render_ms": statistics.median(times[url]), "queries": len(queries)}
-    return results
+        print(json.dumps({"times": times, "queries": queries}), flush=True)
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[2:], int(sys.argv[1]))))
+    main()

@@ -79,7 +79,7 @@ def _archive(path, members):
             archive.addfile(info, io.BytesIO(data))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backups_are_readable_by_their_owner_only(tmp_path):
     archive = tmp_path / "site.tar.gz"
     archive.write_bytes(b"old")
@@ -88,7 +88,7 @@ def test_backups_are_readable_by_their_owner_only(tmp_path):
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bad_archive_is_refused_in_one_line_and_changes_nothing(tmp_path):
     good = tmp_path / "good.tar.gz"
     make_article(slug="in-archive", cover=upload(), cover_alt_en="a", cover_alt_zh_hans="a")
