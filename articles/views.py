@@ -1,11 +1,14 @@
 """Pages a visitor reads: the home page, categories and articles."""
 
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
@@ -94,8 +97,9 @@ def render_article(request, article, preview=False, status=200, **extra):
     context = {
         "article": article,
         "description": article.description,
-        "related": article.related_for(translation.get_language()),
-        "language_links": article.language_links(request),
+        # Lazy: read only when the page's cached fragment has to be rendered again.
+        "related": partial(article.related_for, translation.get_language()),
+        "language_links": SimpleLazyObject(partial(article.language_links, request)),
         "preview": preview,
         **extra,
     }

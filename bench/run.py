@@ -1,26 +1,34 @@
-"""``make bench``: scaled data, gunicorn with production settings, wrk on loopback.
+"""``make bench``: scaled data, gunicorn with production settings, wrk on loopback, against a
+bare Django project measured in the same rounds.
 
-Prints one table per database: requests/s, p50/p99 latency, the ratio of
-requests/s to a bare "ok" view measured in the same run (the ceiling),
-queries per request and the median in-process render time.
-Usage: python -m bench.run [--large] [--seconds N] [--databases sqlite,postgresql]
+Prints one table per database. Every ratio is against bare Django
+(``bench/bare``: the middleware ``startproject`` writes and one "ok" view),
+served by the same gunicorn settings and timed in turns with the site: over
+HTTP each page's wrk run follows one of the bare view, and in-process each
+round times the bare view, then every page. The site's own "ok" view (its
+whole middleware stack, no page) is a row like the pages.
+Usage: python -m bench.run [--large] [--seconds N] [--rounds N] [--databases sqlite,postgresql]
 """
 
 import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
-from tests.live import LiveSite, postgres_database
+from tests.live import LiveSite, free_port, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
+OK = "/bench/ok"
 PAGES = [
-    ("ceiling: bare ok view", "/bench/ok"),
+    ("the site's own ok view (middleware only)", OK),
     ("seed article zh-hans", f"/zh-hans/articles/{SEED}/"),
     ("seed article en", f"/en/articles/{SEED}/"),
     ("home zh-hans", "/zh-hans/"),
@@ -67,7 +75,66 @@ def wrk(url, seconds, script=None, headers=()):
     }
 
 
-def run(database, articles, comments, seconds):
+class RenderWorker:
+    """A ``bench.render`` process with its own settings, asked for timings line by line."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.render"], cwd=ROOT, env=env, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )  # fmt: skip
+
+    def measure(self, runs, urls):
+        self.process.stdin.write(f"{runs} {' '.join(urls)}\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def renders(site_env, bare_env, rounds, runs=20):
+    """Median in-process ms per URL, the bare ok view's among them, in alternating rounds."""
+    site, bare = RenderWorker(site_env), RenderWorker(bare_env)
+    urls = [path for _name, path in PAGES]
+    times = {url: [] for url in [*urls, "bare"]}
+    try:
+        for _round in range(rounds):
+            times["bare"] += bare.measure(runs, [OK])["times"][OK]
+            result = site.measure(runs, urls)
+            for url in urls:
+                times[url] += result["times"][url]
+    finally:
+        site.close()
+        bare.close()
+    medians = {url: statistics.median(values) for url, values in times.items()}
+    return medians, result["queries"]
+
+
+def serve_bare(workdir):
+    """The bare project under gunicorn, with the site's gunicorn settings."""
+    port = free_port()
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "4",
+           "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}  # fmt: skip
+    log = (Path(workdir) / "bare.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.bare.wsgi", "-c", "config/gunicorn.py"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + OK, timeout=2)  # noqa: S310 (our own loopback server)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError("the bare project did not start")
+            time.sleep(0.2)
+    return process, url
+
+
+def run(database, articles, comments, seconds, rounds):
     with tempfile.TemporaryDirectory() as tmp:
         drop = None
         url = None
@@ -77,25 +144,27 @@ def run(database, articles, comments, seconds):
             )
         site = LiveSite(tmp, database_url=url, workers=4, DJANGO_SETTINGS_MODULE="bench.settings",
                         COMMENTS_MIN_SECONDS="3")  # fmt: skip
+        bare_process = None
         try:
             site.install()
             site.manage("load_demo", "--no-users")
             subprocess.run([sys.executable, "-m", "bench.load", str(articles), str(comments)],
                            cwd=ROOT, env=site.env, check=True)  # fmt: skip
-            renders = json.loads(
-                subprocess.run(
-                    [sys.executable, "-m", "bench.render", "200", *(p for _n, p in PAGES)],
-                    cwd=ROOT, env=site.env, check=True, capture_output=True, text=True,
-                ).stdout.strip().splitlines()[-1]
-            )  # fmt: skip
+            bare_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}
+            medians, queries = renders(site.env, bare_env, rounds)
             site.serve()
+            bare_process, bare_url = serve_bare(tmp)
+            wrk(bare_url + OK, 1)
             rows = []
             for name, path in PAGES:
                 wrk(site.url + path, 1)  # warm the workers and the page cache
-                rows.append((name, wrk(site.url + path, seconds), renders[path]))
-                if path != "/bench/ok":
+                bare = wrk(bare_url + OK, seconds)
+                cached = wrk(site.url + path, seconds)
+                rows.append((name, cached, bare, medians[path], queries[path]))
+                if path != OK:
+                    bare = wrk(bare_url + OK, seconds)
                     uncached = wrk(site.url + path, seconds, headers=["Cookie: sessionid=none"])
-                    rows.append(("  uncached (with a cookie)", uncached, renders[path]))
+                    rows.append(("  uncached (with a cookie)", uncached, bare, None, None))
             token = (
                 site.shell(
                     "from comments.forms import make_token\nfrom articles.models import Article\n"
@@ -109,35 +178,44 @@ def run(database, articles, comments, seconds):
             post_path = f"/en/comments/{SEED}/"
             script.write_text(POST_SCRIPT % (token, post_path, site.url))
             before = site.count("comments.models.Comment", body__startswith="bench comment")
+            bare = wrk(bare_url + OK, seconds)
             posts = wrk(site.url + post_path, seconds, script=str(script))
             site.stop()
             stored = (
                 site.count("comments.models.Comment", body__startswith="bench comment") - before
             )
-            rows.append(("comment POST", posts, None))
-            return rows, posts, stored
+            rows.append(("comment POST", posts, bare, None, None))
+            return rows, medians, posts, stored
         finally:
             site.stop()
+            if bare_process:
+                bare_process.terminate()
+                bare_process.wait(timeout=30)
             if drop:
                 drop()
 
 
-def table(database, size, rows, posts, stored):
-    ceiling, ceiling_ms = rows[0][1]["rps"], rows[0][2]["render_ms"]
+def table(database, size, rows, medians, posts, stored):
+    bare_ms = medians["bare"]
+    site_ok_ms = medians[OK]
     lines = [
         f"### {database}, {size}",
         "",
-        "| page | req/s | × ceiling | p50 ms | p99 ms | queries | render ms | × ceiling |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"Bare Django's ok view: {bare_ms:.3f} ms in-process; over HTTP, the bare req/s of the"
+        " run just before each row.",
+        "",
+        "| page | req/s | bare req/s | × bare | p50 ms | p99 ms | queries | render ms"
+        " | × bare ok | × site ok |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, load, render in rows:
-        queries = render["queries"] if render else "—"
-        render_ms = f"{render['render_ms']:.2f}" if render else "—"
-        # The render's ratio: how many ok views one render costs (the ceiling row reads 1).
-        render_ratio = f"{render['render_ms'] / ceiling_ms:.1f}" if render else "—"
+    for name, load, bare, render_ms, queries in rows:
+        rendered = render_ms is not None
         lines.append(
-            f"| {name} | {load['rps']:.0f} | {load['rps'] / ceiling:.2f} | {load['p50']:.1f} | "
-            f"{load['p99']:.1f} | {queries} | {render_ms} | {render_ratio} |"
+            f"| {name} | {load['rps']:.0f} | {bare['rps']:.0f} | {load['rps'] / bare['rps']:.2f}"
+            f" | {load['p50']:.1f} | {load['p99']:.1f} | {queries if rendered else '—'}"
+            f" | {f'{render_ms:.2f}' if rendered else '—'}"
+            f" | {f'{render_ms / bare_ms:.1f}' if rendered else '—'}"
+            f" | {f'{render_ms / site_ok_ms:.1f}' if rendered else '—'} |"
         )
     lines += [
         "",
@@ -153,13 +231,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--large", action="store_true", help="10,000 articles, 500,000 comments")
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     articles, comments = (10_000, 500_000) if args.large else (1_000, 50_000)
     size = f"{articles:,} articles, {comments:,} comments"
     for database in args.databases.split(","):
-        rows, posts, stored = run(database, articles, comments, args.seconds)
-        print(table(database, size, rows, posts, stored), flush=True)
+        rows, medians, posts, stored = run(database, articles, comments, args.seconds, args.rounds)
+        print(table(database, size, rows, medians, posts, stored), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,24 @@
 from functools import partial
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from . import pagecache
 from .languages import html_lang, language_links
 
 
 def site(request):
-    """Site-wide values for base.html; views may pass their own ``language_links``."""
+    """Site-wide values for base.html; views may pass their own ``language_links``.
+
+    ``page_stamp`` and ``fragment_seconds`` key the ``{% cache %}`` fragments of
+    a page's parts: a fragment is rendered again whenever what the page depends
+    on changes (``core.pagecache``).
+    """
     return {
         "site_name": settings.SITE_NAME,
         "html_lang": html_lang(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)),
-        # Called by the template only when it renders the switcher.
-        "language_links": partial(language_links, request),
+        # Computed once, and only when the template uses them.
+        "language_links": SimpleLazyObject(partial(language_links, request)),
+        "page_stamp": partial(pagecache.page_stamp, request),
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
     }

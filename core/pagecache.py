@@ -37,11 +37,14 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 SITE, LISTS = "site", "lists"
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+# Headers a cached page keeps; the middleware below the cache (CSP, X-Frame-Options, the
+# language) does not run when it is served.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy",
+                "X-Frame-Options", "Cache-Control")  # fmt: skip
 PAGE_PARAMETERS = ("page", "p")
 PAGE = re.compile(r"[1-9][0-9]{0,8}")
 
@@ -203,13 +206,29 @@ def page_scopes(request):
     ``request.page_match`` for the response hooks."""
     scopes = [SITE, LISTS]
     try:
-        request.page_match = resolve(request.path_info)
+        # The cache answers before LocaleMiddleware: the path names the language.
+        with translation.override(translation.get_language_from_path(request.path_info)):
+            request.page_match = resolve(request.path_info)
     except Resolver404:
         request.page_match = None
         return scopes
     if scope := _page_scopes.get(request.page_match.view_name):
         scopes.append(scope(request.page_match.kwargs))
     return scopes
+
+
+def page_stamp(request):
+    """The digest of the requested page's versions (and the deploy): what the page and the
+    {% cache %} fragments of its parts are keyed by."""
+    stamp = getattr(request, "page_stamp", None)
+    if stamp is None:
+        request.page_stamp = stamp = _stamp(read_versions(page_scopes(request)))
+    return stamp
+
+
+def _stamp(versions):
+    digest = hashlib.sha256(f"{deploy_fingerprint()}{sorted(versions.items())}".encode())
+    return digest.hexdigest()[:16]
 
 
 class PublicPageCacheMiddleware:
@@ -219,19 +238,20 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(settings.PAGE_CACHE_PREFIXES):
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(
+            settings.PAGE_CACHE_PREFIXES
+        ):
             return self.get_response(request)
+        # Read before anything is rendered; a visitor with cookies gets their page built
+        # from fragments keyed by it too.
+        stamp = page_stamp(request)
         if not _is_public(request):
             response = self.get_response(request)
-            if request.method in ("GET", "HEAD"):
-                patch_cache_control(response, private=True)  # may hold the visitor's own
+            patch_cache_control(response, private=True)  # may hold the visitor's own
             return response
-        versions = read_versions(page_scopes(request))
         path = cache_path(request)
         if path is None:
             return self._hooked(request, self.get_response(request))
-        stamp = hashlib.sha256(f"{deploy_fingerprint()}{sorted(versions.items())}".encode())
-        stamp = stamp.hexdigest()[:16]
         digest = hashlib.sha256(path.encode()).hexdigest()[:24]
         # The hour is part of the ETag only: a copy kept by a browser is sent again in full
         # at least hourly, so the form token it holds is never a day old.
@@ -259,11 +279,7 @@ class PublicPageCacheMiddleware:
             and "no-store" not in response.get("Cache-Control", "")
         ):
             patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            headers = {
-                name: response[name]
-                for name in (*KEPT_HEADERS, "Cache-Control")
-                if name in response
-            }
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             page_store.set(key, (200, headers, response.content), settings.PAGE_CACHE_SECONDS)
             response["ETag"] = etag
             response["X-Page-Cache"] = "miss"

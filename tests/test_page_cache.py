@@ -1,8 +1,10 @@
 """The page cache is never stale and never shows one visitor's private content to another."""
 
+import pickle
 import re
 import shutil
 import time
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -272,3 +274,24 @@ def test_time_on_the_form_is_the_visitors_own_even_on_an_old_cached_page(setting
     fields = {"name": "Slow", "body": "Written for ten minutes", "token": old_page_token}
     assert post_comment(fresh(), article, "en", fields=fields).status_code == 302
     assert Comment.objects.get(body="Written for ten minutes").status == Comment.Status.PENDING
+
+
+def test_nothing_private_reaches_another_visitor_through_pages_or_fragments(client, settings):
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    staff = Client(HTTP_ORIGIN=ORIGIN)
+    staff.force_login(make_user("someone"))  # a visitor with cookies: built from fragments
+    get(url)
+    staff.get(url)
+    assert post_comment(client, article, "en", body="Only mine, pending").status_code == 302
+    mine = client.get(url).content.decode()
+    assert "Only mine, pending" in mine and "awaiting moderation" in mine
+    for visitor in (fresh(), staff):
+        page = visitor.get(url).content.decode()
+        assert "Only mine, pending" not in page and "awaiting moderation" not in page
+    store = caches["default"]
+    for path in store._list_cache_files():
+        with open(path, "rb") as file:
+            pickle.load(file)  # noqa: S301 (the expiry; our own test cache)
+            entry = pickle.loads(zlib.decompress(file.read()))  # noqa: S301
+        assert "Only mine, pending" not in str(entry), path

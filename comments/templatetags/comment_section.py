@@ -13,12 +13,16 @@ visitor typed is escaped.
 from html import escape
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import formatter, machine
+from core.pagecache import page_stamp
 from core.params import parse_id
 
 from ..forms import CommentForm
@@ -29,29 +33,47 @@ from ..own import own_comment_ids
 register = template.Library()
 
 
-@register.inclusion_tag("comments/_section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_section(context, article):
     """The comments on ``article`` a visitor may see, and the form (with errors, when the
-    page is the answer to a comment that was refused: ``comment_form`` in the context)."""
+    page is the answer to a comment that was refused: ``comment_form`` in the context).
+
+    Most visitors see the same section: the approved comments and a blank form. It is
+    cached, keyed by the page's versions (``core.pagecache.page_stamp``), so a visitor
+    with cookies (staff, say) gets it without a query; a visitor with comments of their
+    own waiting, a reply form or a form with errors gets it rendered for them.
+    """
     request = context["request"]
-    comments = Comment.objects.thread(article, own_comment_ids(request))
+    own_ids = own_comment_ids(request)
     form = context.get("comment_form")
+    reply_pk = parse_id(request.GET.get("reply_to"))
+    shared = form is None and reply_pk is None and not own_ids
+    key = f"comment-section:{article.pk}:{get_language()}:{page_stamp(request)}"
+    if shared and (html := cache.get(key)) is not None:
+        return mark_safe(html)  # noqa: S308 (rendered by the template below)
+    comments = Comment.objects.thread(article, own_ids)
     if form is None:
         reply_to = None
-        if (pk := parse_id(request.GET.get("reply_to"))) is not None:
-            reply_to = article.comments.approved().filter(pk=pk).first()
+        if reply_pk is not None:
+            reply_to = article.comments.approved().filter(pk=reply_pk).first()
         form = CommentForm(article, reply_to=reply_to)
-    return {
-        "article": article,
-        "comments": comments,
-        "comment_count": sum(
-            item["status"] == Comment.Status.APPROVED
-            for comment in comments
-            for item in (comment, *comment["replies"])
-        ),
-        "comments_closed": comments_closed(article),
-        "comment_form": form,
-    }
+    html = render_to_string(
+        "comments/_section.html",
+        {
+            "article": article,
+            "comments": comments,
+            "comment_count": sum(
+                item["status"] == Comment.Status.APPROVED
+                for comment in comments
+                for item in (comment, *comment["replies"])
+            ),
+            "comments_closed": comments_closed(article),
+            "comment_form": form,
+        },
+    )
+    if shared:
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (autoescaped template)
 
 
 def _text(value):
