@@ -1,9 +1,14 @@
 """In-process render times, for ``bench.run``: a worker that times the pages it is asked for.
 
-Run with a settings module (the site's, page cache off, or bench.bare's), it
-reads lines ``<runs> <url> [<url> ...]`` on stdin and answers each with one
-JSON line: every URL's render times in ms (Django's test client, in this
-process) and, the first time a URL is asked for, its query count. ``bench.run``
+Run with a settings module (the site's or bench.bare's), it reads lines
+``<runs> <url> [<url> ...]`` on stdin and answers each with one JSON line:
+every URL's times in ms (Django's test client, in this process) and, the
+first time a URL is asked for, its query count. A URL is requested with a
+session cookie, as a visitor who is logged in or has just commented (the page
+cache does not answer them; the page is built from its cached fragments),
+unless it starts with ``cached:``: then without cookies, from the page cache.
+With ``BENCH_NO_CACHE=1`` (bench/settings.py) nothing is cached: every page is
+rendered whole, its queries all made. ``bench.run``
 keeps a bare Django worker and a site worker and asks them in turns, so that a
 slow spell of the shared machine falls on both alike.
 """
@@ -21,23 +26,23 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-if hasattr(settings, "PAGE_CACHE_PREFIXES"):
-    settings.PAGE_CACHE_PREFIXES = ()  # the site's renders, not its page cache
-
 
 def main():
-    client = Client()
+    with_cookie, without = Client(), Client()
+    with_cookie.cookies[settings.SESSION_COOKIE_NAME] = "none"
     queries = {}
     for line in sys.stdin:
         runs, *urls = line.split()
         times = {}
-        for url in urls:
-            if url not in queries:
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.get(url)  # also warms up
+        for name in urls:
+            client, url = (without, name[7:]) if name.startswith("cached:") else (with_cookie, name)
+            if name not in queries:
+                response = client.get(url)  # warms up the caches
                 assert response.status_code == 200, (url, response.status_code)
-                queries[url] = len(captured)
-            burst = times[url] = []
+                with CaptureQueriesContext(connection) as captured:
+                    client.get(url)
+                queries[name] = len(captured)
+            burst = times[name] = []
             deadline = time.perf_counter() + 1  # slow pages (a large sitemap) get fewer runs
             for _ in range(int(runs)):
                 start = time.perf_counter()

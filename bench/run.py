@@ -95,21 +95,31 @@ class RenderWorker:
 
 
 def renders(site_env, bare_env, rounds, runs=20):
-    """Median in-process ms per URL, the bare ok view's among them, in alternating rounds."""
-    site, bare = RenderWorker(site_env), RenderWorker(bare_env)
-    urls = [path for _name, path in PAGES]
-    times = {url: [] for url in [*urls, "bare"]}
+    """Median in-process ms per page in three ways (from the page cache, from fragments
+    with a cookie, rendered whole), and the bare ok view's, in alternating rounds."""
+    bare = RenderWorker(bare_env)
+    warm = RenderWorker(site_env)
+    cold = RenderWorker({**site_env, "BENCH_NO_CACHE": "1"})
+    paths = [path for _name, path in PAGES]
+    asked = {
+        "bare": (bare, [OK]),
+        "cached": (warm, [f"cached:{path}" for path in paths if path != OK]),
+        "cookie": (warm, paths),
+        "whole": (cold, paths),
+    }
+    times, queries = {}, {}
     try:
         for _round in range(rounds):
-            times["bare"] += bare.measure(runs, [OK])["times"][OK]
-            result = site.measure(runs, urls)
-            for url in urls:
-                times[url] += result["times"][url]
+            for kind, (worker, urls) in asked.items():
+                result = worker.measure(runs, urls)
+                for url, values in result["times"].items():
+                    times.setdefault((kind, url.removeprefix("cached:")), []).extend(values)
+                for url, count in result["queries"].items():
+                    queries[(kind, url.removeprefix("cached:"))] = count
     finally:
-        site.close()
-        bare.close()
-    medians = {url: statistics.median(values) for url, values in times.items()}
-    return medians, result["queries"]
+        for worker in (bare, warm, cold):
+            worker.close()
+    return {key: statistics.median(values) for key, values in times.items()}, queries
 
 
 def serve_bare(workdir):
@@ -159,12 +169,14 @@ def run(database, articles, comments, seconds, rounds):
             for name, path in PAGES:
                 wrk(site.url + path, 1)  # warm the workers and the page cache
                 bare = wrk(bare_url + OK, seconds)
-                cached = wrk(site.url + path, seconds)
-                rows.append((name, cached, bare, medians[path], queries[path]))
+                load = wrk(site.url + path, seconds)
+                rows.append((name, "cached", path, load, bare))
                 if path != OK:
+                    wrk(site.url + path, 1, headers=["Cookie: sessionid=none"])
                     bare = wrk(bare_url + OK, seconds)
-                    uncached = wrk(site.url + path, seconds, headers=["Cookie: sessionid=none"])
-                    rows.append(("  uncached (with a cookie)", uncached, bare, None, None))
+                    load = wrk(site.url + path, seconds, headers=["Cookie: sessionid=none"])
+                    rows.append(("  with a cookie (from fragments)", "cookie", path, load, bare))
+                    rows.append(("  rendered whole (no cache)", "whole", path, None, None))
             token = (
                 site.shell(
                     "from comments.forms import make_token\nfrom articles.models import Article\n"
@@ -184,8 +196,8 @@ def run(database, articles, comments, seconds, rounds):
             stored = (
                 site.count("comments.models.Comment", body__startswith="bench comment") - before
             )
-            rows.append(("comment POST", posts, bare, None, None))
-            return rows, medians, posts, stored
+            rows.append(("comment POST", None, None, posts, bare))
+            return rows, medians, queries, posts, stored
         finally:
             site.stop()
             if bare_process:
@@ -195,28 +207,31 @@ def run(database, articles, comments, seconds, rounds):
                 drop()
 
 
-def table(database, size, rows, medians, posts, stored):
-    bare_ms = medians["bare"]
-    site_ok_ms = medians[OK]
+def table(database, size, rows, medians, queries, posts, stored):
+    bare_ms = medians[("bare", OK)]
+    site_ok_ms = medians[("cookie", OK)]
     lines = [
         f"### {database}, {size}",
         "",
-        f"Bare Django's ok view: {bare_ms:.3f} ms in-process; over HTTP, the bare req/s of the"
-        " run just before each row.",
+        f"Bare Django's ok view: {bare_ms:.3f} ms in-process. Over HTTP, each row's bare"
+        " req/s is the run just before it.",
         "",
-        "| page | req/s | bare req/s | × bare | p50 ms | p99 ms | queries | render ms"
+        "| page | req/s | bare req/s | × bare | p50 ms | p99 ms | queries | ms in-process"
         " | × bare ok | × site ok |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, load, bare, render_ms, queries in rows:
-        rendered = render_ms is not None
-        lines.append(
-            f"| {name} | {load['rps']:.0f} | {bare['rps']:.0f} | {load['rps'] / bare['rps']:.2f}"
-            f" | {load['p50']:.1f} | {load['p99']:.1f} | {queries if rendered else '—'}"
-            f" | {f'{render_ms:.2f}' if rendered else '—'}"
-            f" | {f'{render_ms / bare_ms:.1f}' if rendered else '—'}"
-            f" | {f'{render_ms / site_ok_ms:.1f}' if rendered else '—'} |"
-        )
+    for name, kind, path, load, bare in rows:
+        http = ["—"] * 5
+        if load:
+            http = [f"{load['rps']:.0f}", f"{bare['rps']:.0f}", f"{load['rps'] / bare['rps']:.2f}",
+                    f"{load['p50']:.1f}", f"{load['p99']:.1f}"]  # fmt: skip
+        key = (kind if path != OK else "cookie", path)
+        local = ["—"] * 4
+        if key in medians:
+            ms = medians[key]
+            local = [str(queries.get(key, "—")), f"{ms:.2f}", f"{ms / bare_ms:.1f}",
+                     f"{ms / site_ok_ms:.1f}"]  # fmt: skip
+        lines.append(f"| {name} | {' | '.join(http)} | {' | '.join(local)} |")
     lines += [
         "",
         f"comment POSTs: {posts['requests']} answered, {posts['errors']} errors"
@@ -237,8 +252,10 @@ def main():
     articles, comments = (10_000, 500_000) if args.large else (1_000, 50_000)
     size = f"{articles:,} articles, {comments:,} comments"
     for database in args.databases.split(","):
-        rows, medians, posts, stored = run(database, articles, comments, args.seconds, args.rounds)
-        print(table(database, size, rows, medians, posts, stored), flush=True)
+        rows, medians, queries, posts, stored = run(
+            database, articles, comments, args.seconds, args.rounds
+        )
+        print(table(database, size, rows, medians, queries, posts, stored), flush=True)
 
 
 if __name__ == "__main__":

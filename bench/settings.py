@@ -12,3 +12,7 @@ ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 COMMENTS_RATE = "100000000/m"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+if os.environ.get("BENCH_NO_CACHE"):
+    # Every page rendered whole: no page cache, no fragments.
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405

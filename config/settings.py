@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Whole pages answer here, before sessions, languages, CSRF and the rest (their
     # headers are stored with each page).
     "core.pagecache.PublicPageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",  # django-csp's, with the site's policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

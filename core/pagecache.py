@@ -28,7 +28,7 @@ import re
 import secrets
 import threading
 import time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -205,16 +205,21 @@ def page_scopes(request):
     """The scopes the requested page depends on; the URL's match is kept as
     ``request.page_match`` for the response hooks."""
     scopes = [SITE, LISTS]
-    try:
-        # The cache answers before LocaleMiddleware: the path names the language.
-        with translation.override(translation.get_language_from_path(request.path_info)):
-            request.page_match = resolve(request.path_info)
-    except Resolver404:
-        request.page_match = None
-        return scopes
-    if scope := _page_scopes.get(request.page_match.view_name):
-        scopes.append(scope(request.page_match.kwargs))
+    request.page_match = match = _resolve(request.path_info)
+    if match and (scope := _page_scopes.get(match.view_name)):
+        scopes.append(scope(match.kwargs))
     return scopes
+
+
+@lru_cache(maxsize=4096)
+def _resolve(path):
+    """The URL match of ``path`` or None; remembered, as the same pages are asked for again
+    and again. The cache answers before LocaleMiddleware: the path names the language."""
+    try:
+        with translation.override(translation.get_language_from_path(path)):
+            return resolve(path)
+    except Resolver404:
+        return None
 
 
 def page_stamp(request):
