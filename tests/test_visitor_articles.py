@@ -151,7 +151,11 @@ def test_renamed_slug_redirects_permanently(client):
 
 
 def test_scheduled_article_appears_on_time_without_any_job(client, settings):
-    settings.PAGE_CACHE_PREFIXES = ()  # the rule itself; test_page_cache covers it through the cache
+    # The rule itself, with nothing cached; test_page_cache covers it through the caches.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
     article = make_article(publish_at=timezone.now() + timedelta(hours=1))
     assert client.get(f"/en/articles/{article.slug}/").status_code == 404
     assert article.title_en not in client.get("/en/").content.decode()
