@@ -153,7 +153,7 @@ def run(database, articles, comments, seconds, rounds):
                 os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/postgres")
             )
         site = LiveSite(tmp, database_url=url, workers=4, DJANGO_SETTINGS_MODULE="bench.settings",
-                        COMMENTS_MIN_SECONDS="3")  # fmt: skip
+                        COMMENTS_MIN_SECONDS="3", PAGE_VERSIONS_SECONDS="1")  # fmt: skip
         bare_process = None
         try:
             site.install()

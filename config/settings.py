@@ -296,6 +296,9 @@ HOME_URL_NAME = "articles:home"  # where / sends a visitor, in their language
 
 # Whole public pages are cached for visitors without cookies (core/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a process trusts the page versions it read from the database: a change made by
+# another instance or worker shows within this time (0: ask the database on every request).
+PAGE_VERSIONS_SECONDS = float(os.environ.get("PAGE_VERSIONS_SECONDS", "1"))
 PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap")
 
 # Comments.

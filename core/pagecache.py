@@ -28,16 +28,16 @@ import re
 import secrets
 import threading
 import time
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as page_store
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 SITE, LISTS = "site", "lists"
@@ -111,6 +111,9 @@ def bump(*scopes, origin=None):
             _bumped.origin = seen = (origin, set())
         scopes = [scope for scope in scopes if scope not in seen[1]]
         seen[1].update(scopes)
+    # This process reads the new versions at once, and again once they are committed.
+    _forget(scopes)
+    transaction.on_commit(partial(_forget, scopes))
     for scope in scopes:
         next_change = _next_change() if scope == LISTS else None
         next_change = connection.ops.adapt_datetimefield_value(next_change)
@@ -128,6 +131,7 @@ def restart_versions():
     from .models import PageVersion
 
     PageVersion.objects.update_or_create(scope=SITE, defaults={"version": secrets.randbelow(2**62)})
+    _forget([SITE])
 
 
 def _next_change():
@@ -135,25 +139,44 @@ def _next_change():
     return min(moments) if moments else None
 
 
+# Versions this process has read lately: scope -> (version, next change as a timestamp, when
+# read). The database is asked again after settings.PAGE_VERSIONS_SECONDS, so a change made
+# by another process shows within that time; one made here shows at once.
+_known = {}
+
+
 def read_versions(scopes):
-    """The versions of ``scopes`` (0 for one never bumped), in one query; a scope whose next
-    scheduled change has come is bumped first."""
-    placeholders = ", ".join(["%s"] * len(scopes))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT scope, version, next_change <= %s FROM core_pageversion"  # noqa: S608
-            f" WHERE scope IN ({placeholders})",
-            [now, *scopes],
-        )
-        rows = cursor.fetchall()
-    versions = dict.fromkeys(scopes, 0)
-    for scope, version, due in rows:
-        if due:
+    """The versions of ``scopes`` (0 for one never bumped); a scope whose next scheduled
+    change has come is bumped first."""
+    now, wall = time.monotonic(), time.time()
+    known = [_known.get(scope) for scope in scopes]
+    if all(
+        entry
+        and now - entry[2] < settings.PAGE_VERSIONS_SECONDS
+        and (entry[1] is None or entry[1] > wall)
+        for entry in known
+    ):
+        return {scope: entry[0] for scope, entry in zip(scopes, known, strict=True)}
+    from .models import PageVersion
+
+    rows = PageVersion.objects.filter(scope__in=scopes).values_list(
+        "scope", "version", "next_change"
+    )
+    found = {scope: (version, next_change) for scope, version, next_change in rows}
+    versions = {}
+    for scope in scopes:
+        version, next_change = found.get(scope, (0, None))
+        if next_change is not None and next_change.timestamp() <= wall:
             bump(scope)
             return read_versions(scopes)
         versions[scope] = version
+        _known[scope] = (version, next_change and next_change.timestamp(), now)
     return versions
+
+
+def _forget(scopes):
+    for scope in scopes:
+        _known.pop(scope, None)
 
 
 @cache

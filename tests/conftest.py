@@ -3,6 +3,7 @@
 import pytest
 
 from config.settings import cache_settings
+from core import pagecache
 
 from .factories import ORIGIN, make_user
 
@@ -16,6 +17,7 @@ def _media_and_cache(settings, tmp_path):
         for name in ("default", "counters")
     }
     settings.COMMENTS_MIN_SECONDS = 0
+    pagecache._known.clear()  # versions this process read belong to the last test's database
 
 
 @pytest.fixture

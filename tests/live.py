@@ -58,6 +58,8 @@ class LiveSite:
             "DJANGO_CACHE_DIR": str(self.workdir / "cache"),
             "COMMENTS_RATE": "100000/m",
             "COMMENTS_MIN_SECONDS": "0",
+            # Every worker sees a change at once, so the tests need not wait for it.
+            "PAGE_VERSIONS_SECONDS": "0",
             **environment,
         }
         if "REDIS_URL" not in environment:
