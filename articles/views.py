@@ -3,7 +3,9 @@
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -11,6 +13,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
+
+from core.pagecache import page_stamp
 
 from .models import Article, Category, PreviousSlug, site_articles
 
@@ -22,6 +26,9 @@ def can_preview(user):
 
 def _paginate(request, queryset):
     paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
+    # The count, like the list's fragment, changes only with the page's versions.
+    key = f"count:{request.path}:{page_stamp(request)}"
+    paginator.count = cache.get_or_set(key, queryset.count, settings.PAGE_CACHE_SECONDS)
     try:
         return paginator.page(request.GET.get("page", 1))
     except InvalidPage:
@@ -57,7 +64,7 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(QuerySet(Category), slug=slug)  # no lookup rewriting needed
     articles = _listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
     return render(request, "articles/category.html", {"category": category, "page": page})

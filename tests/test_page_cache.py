@@ -1,5 +1,6 @@
 """The page cache is never stale and never shows one visitor's private content to another."""
 
+import gzip
 import pickle
 import re
 import shutil
@@ -309,3 +310,17 @@ def test_a_change_made_by_another_process_shows_within_the_versions_time(setting
     assert read_versions([SITE]) == {SITE: 7}
     bump(SITE)  # a change made here
     assert read_versions([SITE]) == {SITE: 8}
+
+
+def test_cached_pages_go_out_compressed_to_browsers_that_take_it():
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    plain = fresh().get(url)
+    assert "Accept-Encoding" in plain["Vary"]
+    compressed = fresh().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["X-Page-Cache"] == "hit" and compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert compressed["ETag"] != plain["ETag"]
+    again = fresh().get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
+    assert again.status_code == 304
+    assert "Content-Encoding" not in fresh().get(url)  # nor to those that do not
