@@ -13,6 +13,7 @@ from django.db import connection
 
 from articles.models import Article, Category
 from comments.models import Comment
+from core.backups import DB_MEMBERS
 
 from .factories import image_bytes, make_article, upload
 from .live import LiveSite, postgres_database
@@ -107,7 +108,7 @@ def test_a_bad_archive_is_refused_in_one_line_and_changes_nothing(tmp_path):
         **members,
         "manifest.json": json.dumps({**manifest, "media": ["../../etc/x"]}).encode(),
     }
-    bad_db = {**members, "database.sqlite3": b"not a database at all"}
+    bad_db = {**members, DB_MEMBERS[connection.vendor]: b"not a database at all"}
     cases = {"missing.tar.gz": missing, "unsafe.tar.gz": unsafe, "bad-db.tar.gz": bad_db}
     for name, content in cases.items():
         _archive(tmp_path / name, content)

@@ -311,10 +311,15 @@ def test_ip_is_stored_only_as_keyed_hash(client):
 
 
 def run_tasks():
-    """What the worker (``manage.py db_worker``) does: run every task that is due."""
+    """What the worker (``manage.py db_worker``) does: run every task that is due. (The
+    worker closes database connections when done: the tests that call it commit for real.)"""
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
+worker_test = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@worker_test
 def test_moderators_are_emailed_by_the_worker_not_the_request(client, moderator):
     article = make_article()
     assert post(client, article).status_code == 302
@@ -333,6 +338,7 @@ def test_a_failed_post_queues_no_mail(client, moderator):
     assert not DBTaskResult.objects.exists()
 
 
+@worker_test
 def test_mail_failure_is_logged_retried_and_the_comment_kept(client, moderator, settings, caplog):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
@@ -350,6 +356,7 @@ def test_mail_failure_is_logged_retried_and_the_comment_kept(client, moderator, 
     assert len(mail.outbox) == 1
 
 
+@worker_test
 def test_without_a_mail_server_production_logs_only_which_mail(client, moderator, settings, caplog):
     settings.EMAIL_BACKEND = "core.mail.UnsentMailLogBackend"
     post(client, make_article(), body="Private words of a visitor", email="private@example.com")
