@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category"),
+    path("feeds/rss.xml", feeds.ArticlesFeed(), name="feed-rss"),
+    path("feeds/atom.xml", feeds.AtomArticlesFeed(), name="feed-atom"),
+    path("categories/<slug:slug>/rss.xml", feeds.ArticlesFeed(), name="category-feed-rss"),
+    path("categories/<slug:slug>/atom.xml", feeds.AtomArticlesFeed(), name="category-feed-atom"),
 ]

@@ -35,6 +35,8 @@ PAGES = [
     ("category en", "/en/categories/treatment/"),
     ("sitemap.xml (index)", "/sitemap.xml"),
     ("sitemap-articles-en.xml (page 1)", "/sitemap-articles-en.xml"),
+    ("feed, RSS, en", "/en/feeds/rss.xml"),
+    ("feed, Atom, zh-hans", "/zh-hans/feeds/atom.xml"),
 ]
 POST_SCRIPT = """
 local counter = 0
