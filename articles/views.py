@@ -16,6 +16,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core.pagecache import page_stamp
 
+from . import structured_data
 from .models import Article, Category, PreviousSlug, site_articles
 
 
@@ -59,7 +60,8 @@ def _listing(language):
 @require_safe
 def home(request):
     page = _paginate(request, _listing(translation.get_language()))
-    return render(request, "articles/home.html", {"page": page})
+    context = {"page": page, "structured_data": structured_data.website(request)}
+    return render(request, "articles/home.html", context)
 
 
 @require_safe
@@ -108,6 +110,7 @@ def render_article(request, article, preview=False, status=200, **extra):
         "related": partial(article.related_for, translation.get_language()),
         "language_links": SimpleLazyObject(partial(article.language_links, request)),
         "preview": preview,
+        "structured_data": structured_data.article(request, article),
         **extra,
     }
     return render(request, "articles/detail.html", context, status=status)

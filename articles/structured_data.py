@@ -1,0 +1,90 @@
+"""Structured data for search engines: schema.org JSON-LD, built with ``json.dumps``.
+
+``<``, ``>`` and ``&`` are written as JSON escapes, so that no title or
+summary (``</script>`` in a title, say) can end the block it sits in.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from core.languages import html_lang
+
+ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+CONTEXT = "https://schema.org"
+
+
+def script_blocks(*blocks):
+    """``<script type="application/ld+json">`` elements for ``blocks`` (dicts)."""
+    scripts = (
+        f'<script type="application/ld+json">{json.dumps(block, ensure_ascii=False).translate(ESCAPES)}</script>'
+        for block in blocks
+    )
+    return mark_safe("".join(scripts))  # noqa: S308 (escaped above)
+
+
+def publisher(request):
+    return {
+        "@type": "Organization",
+        "name": str(settings.SITE_NAME),
+        "url": request.build_absolute_uri(reverse("articles:home")),
+        "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("favicon.svg"))},
+    }
+
+
+def website(request):
+    """The home page's ``WebSite``."""
+    return script_blocks(
+        {
+            "@context": CONTEXT,
+            "@type": "WebSite",
+            "name": str(settings.SITE_NAME),
+            "url": request.build_absolute_uri(reverse("articles:home")),
+            "inLanguage": html_lang(get_language()),
+            "publisher": publisher(request),
+        }
+    )
+
+
+def article(request, article):
+    """An article's ``Article`` and its ``BreadcrumbList`` (home › category › article).
+
+    The site's authors are not recorded yet: the publisher stands as the author.
+    """
+    url = request.build_absolute_uri(article.get_absolute_url())
+    organization = publisher(request)
+    data = {
+        "@context": CONTEXT,
+        "@type": "Article",
+        "headline": article.title[:110],
+        "description": article.description,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "inLanguage": html_lang(get_language()),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "author": organization,
+        "publisher": organization,
+    }
+    images = [name for _width, _height, name in article.cover_renditions.get("jpg", [])]
+    if images:
+        data["image"] = [request.build_absolute_uri(default_storage.url(name)) for name in images]
+    crumbs = [
+        (str(settings.SITE_NAME), organization["url"]),
+        (str(article.category), request.build_absolute_uri(article.category.get_absolute_url())),
+        (article.title, url),
+    ]
+    breadcrumbs = {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(crumbs, start=1)
+        ],
+    }
+    return script_blocks(data, breadcrumbs)
