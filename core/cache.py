@@ -2,7 +2,7 @@
 
 A cache error of any kind (Redis down or hung, a corrupt cache file, a full
 disk, a read-only cache directory) is logged and read as a miss; writes are
-dropped; the cache is left alone for a few seconds before it is tried again.
+dropped; a cache that times out is left alone for a few seconds before it is tried again.
 Nothing a visitor does turns a cache fault into a 500.
 """
 
@@ -14,6 +14,7 @@ import zlib
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,18 @@ FILE_ERRORS = (OSError, EOFError, pickle.UnpicklingError, zlib.error, ValueError
                AttributeError, ImportError, IndexError)  # fmt: skip
 
 
-# Where a cache failed, when to try it again (per process, by cache location): a hung
-# Redis costs one timeout, then none until the pause is over.
+# Where a cache timed out, when to try it again (per process, by cache location): a hung
+# Redis costs one timeout, then none until the pause is over. A refused or dropped
+# connection fails at once and costs nothing, so it is tried again on the next call
+# (which also clears the dead connections a restarted Redis leaves in the pool).
 _retry_at = {}
 RETRY_AFTER_SECONDS = 5
+TIMEOUTS = (TimeoutError, RedisTimeoutError)
+
+
+def _pause_if_hung(cache, error):
+    if isinstance(error, TIMEOUTS):
+        _retry_at[cache._location] = time.monotonic() + RETRY_AFTER_SECONDS
 
 
 def _resilient(base, name, fallback, errors):
@@ -37,11 +46,8 @@ def _resilient(base, name, fallback, errors):
         try:
             return method(self, *args, **kwargs)
         except errors as error:
-            _retry_at[self._location] = time.monotonic() + RETRY_AFTER_SECONDS
-            logger.warning(
-                "cache %s failed, carrying on without it for %d s: %r",
-                name, RETRY_AFTER_SECONDS, error,
-            )  # fmt: skip
+            _pause_if_hung(self, error)
+            logger.warning("cache %s failed, carrying on without it: %r", name, error)
             return fallback(*args, **kwargs)
 
     call.__name__ = name
@@ -97,7 +103,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().incr(key, delta, version)
         except RedisError as error:
-            _retry_at[self._location] = time.monotonic() + RETRY_AFTER_SECONDS
+            _pause_if_hung(self, error)
             logger.warning("cache incr failed, carrying on without it: %r", error)
             raise ValueError("cache unavailable") from error
 
