@@ -110,7 +110,8 @@ def render_article(request, article, preview=False, status=200, **extra):
         "related": partial(article.related_for, translation.get_language()),
         "language_links": SimpleLazyObject(partial(article.language_links, request)),
         "preview": preview,
-        "structured_data": structured_data.article(request, article),
+        # Lazy too: built only when its cached fragment has to be rendered again.
+        "structured_data": partial(structured_data.article, request, article),
         **extra,
     }
     return render(request, "articles/detail.html", context, status=status)
