@@ -64,4 +64,4 @@ def form_seen_at(request, slug):
     """When this browser was last shown ``slug``'s comment form, or None."""
     value = request.get_signed_cookie(FORM_SEEN_COOKIE, default="", salt=FORM_SEEN_SALT)
     seen_slug, _sep, moment = value.rpartition(":")
-    return int(moment) if seen_slug == slug and moment.isascii() and moment.isdigit() else None
+    return parse_id(moment) if seen_slug == slug else None

@@ -58,6 +58,10 @@ def _default(key, default=None, version=None):
     return default
 
 
+def _unavailable(*args, **kwargs):
+    raise ValueError("cache unavailable")
+
+
 def _constant(value):
     return lambda *args, **kwargs: value() if callable(value) else value
 
@@ -97,15 +101,7 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._location = server
 
-    def incr(self, key, delta=1, version=None):
-        if _retry_at.get(self._location, 0) > time.monotonic():
-            raise ValueError("cache unavailable")
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as error:
-            _pause_if_hung(self, error)
-            logger.warning("cache incr failed, carrying on without it: %r", error)
-            raise ValueError("cache unavailable") from error
+    incr = _resilient(RedisCache, "incr", _unavailable, RedisError)
 
 
 @degrades_on(FILE_ERRORS)

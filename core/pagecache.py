@@ -199,7 +199,8 @@ def deploy_fingerprint():
 
 
 def _is_public(request):
-    return request.method in ("GET", "HEAD") and _private_cookies.isdisjoint(request.COOKIES)
+    """Whether the request carries no cookie that may make its page its own."""
+    return _private_cookies.isdisjoint(request.COOKIES)
 
 
 def cache_path(request):
