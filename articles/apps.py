@@ -9,7 +9,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from core import pagecache
 
-        from .models import Article, Category, PreviousSlug, RelatedLink
+        from .models import Article, Category, Page, Person, PreviousSlug, RelatedLink
 
-        pagecache.refresh_on_change(Article, Category, RelatedLink, PreviousSlug)
+        pagecache.refresh_on_change(
+            Article, Category, RelatedLink, PreviousSlug, Person, Page, Article.authors.through
+        )
         pagecache.register_schedule(Article.objects.next_visibility_change)

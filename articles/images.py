@@ -115,6 +115,18 @@ def process_cover(file):
     return content, ALLOWED_FORMATS[fmt], renditions
 
 
+def store_upload(field_file):
+    """Replace a just-uploaded image (``field_file``, not committed yet) by its cleaned
+    original and return its renditions."""
+    content, ext, renditions = process_cover(field_file.file)
+    stem = field_file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "image"
+    # A named file, so that ImageField stores its width and height: without them
+    # every read would open the image to measure it.
+    name = f"{stem}.{ext}"
+    field_file.save(name, ContentFile(content, name=name), save=False)
+    return renditions
+
+
 def picture_sources(renditions):
     """Describe a cover's renditions for ``<picture>``: one ``<source>`` and the ``<img>``."""
     if not renditions or not renditions.get("jpg"):

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, models
 from django.db.models import F, Min, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -26,6 +25,9 @@ from . import images, richtext
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences shown on its page.")
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -37,6 +39,77 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:category", args=[self.slug])
+
+
+class Person(models.Model):
+    """An author or a medical reviewer of articles."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    bio = models.TextField(_("short bio"), blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/",
+        blank=True,
+        validators=[images.validate_cover],
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        titles = [getattr(self, build_localized_fieldname("name", c)) for c in language_codes()]
+        return self.name or next(filter(None, titles), self.slug)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+    @cached_property
+    def picture(self):
+        return images.picture_sources(self.photo_renditions)
+
+    def save(self, *args, **kwargs):
+        if self.photo and not self.photo._committed:
+            self.photo_renditions = images.store_upload(self.photo)
+        elif not self.photo:
+            self.photo_renditions = {}
+        super().save(*args, **kwargs)
+
+
+class Page(models.Model):
+    """A page of the site beside the articles, such as About, edited in admin."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = ProseEditorField(
+        _("body"), blank=True, extensions=richtext.EDITOR_EXTENSIONS, sanitize=richtext.sanitize
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:page", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        for code in language_codes():
+            field = build_localized_fieldname("body", code)
+            setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
+        super().save(*args, **kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -135,6 +208,20 @@ class Article(models.Model):
         help_text=_("A published article appears on the site from this time on."),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    authors = models.ManyToManyField(
+        Person, verbose_name=_("authors"), related_name="articles", blank=True
+    )
+    reviewer = models.ForeignKey(
+        Person,
+        verbose_name=_("medical reviewer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+    )
+    reviewed_at = models.DateField(
+        _("last reviewed"), null=True, blank=True, help_text=_("When the reviewer last checked it.")
+    )
     # Derived in save() from is_available_in(), so lists can filter without reading bodies.
     available_zh_hans = models.BooleanField(default=False, editable=False)
     available_en = models.BooleanField(default=False, editable=False)
@@ -277,6 +364,8 @@ class Article(models.Model):
                 taken = taken.exclude(article_id=self.pk)
             if taken.exists():
                 errors["slug"] = _("This slug was used by another article; choose another.")
+        if self.reviewed_at and not self.reviewer_id:
+            errors["reviewer"] = _("Name the reviewer of the last review.")
         if errors:
             raise ValidationError(errors)
 
@@ -286,12 +375,7 @@ class Article(models.Model):
             setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
             setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
         if self.cover and not self.cover._committed:
-            content, ext, self.cover_renditions = images.process_cover(self.cover.file)
-            stem = self.cover.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "cover"
-            # A named file, so that ImageField stores its width and height: without them
-            # every read of the article would open the image to measure it.
-            name = f"{stem}.{ext}"
-            self.cover.save(name, ContentFile(content, name=name), save=False)
+            self.cover_renditions = images.store_upload(self.cover)
         elif not self.cover:
             self.cover_renditions = {}
         super().save(*args, **kwargs)

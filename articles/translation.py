@@ -2,12 +2,22 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Category
+from .models import Article, Category, Page, Person
 
 
 @register(Category)
 class CategoryTranslationOptions(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "description")
+
+
+@register(Person)
+class PersonTranslationOptions(TranslationOptions):
+    fields = ("name", "bio")
+
+
+@register(Page)
+class PageTranslationOptions(TranslationOptions):
+    fields = ("title", "body")
 
 
 @register(Article)

@@ -17,7 +17,7 @@ from modeltranslation.utils import build_localized_fieldname
 from core.pagecache import page_stamp
 
 from . import structured_data
-from .models import Article, Category, PreviousSlug, site_articles
+from .models import Article, Category, Page, Person, PreviousSlug, site_articles
 
 
 def can_preview(user):
@@ -36,7 +36,7 @@ def _paginate(request, queryset):
         raise Http404("No such page")
 
 
-def _listing(language):
+def listing(language):
     """Published articles in ``language`` with only the columns a list shows."""
     localized = [
         build_localized_fieldname(name, language) for name in ("title", "summary", "cover_alt")
@@ -59,7 +59,7 @@ def _listing(language):
 
 @require_safe
 def home(request):
-    page = _paginate(request, _listing(translation.get_language()))
+    page = _paginate(request, listing(translation.get_language()))
     context = {"page": page, "structured_data": structured_data.website(request)}
     return render(request, "articles/home.html", context)
 
@@ -67,9 +67,27 @@ def home(request):
 @require_safe
 def category_detail(request, slug):
     category = get_object_or_404(QuerySet(Category), slug=slug)  # no lookup rewriting needed
-    articles = _listing(translation.get_language()).filter(category=category)
+    articles = listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
-    return render(request, "articles/category.html", {"category": category, "page": page})
+    context = {"category": category, "page": page, "categories": QuerySet(Category).all()}
+    return render(request, "articles/category.html", context)
+
+
+@require_safe
+def author_detail(request, slug):
+    person = get_object_or_404(QuerySet(Person), slug=slug)
+    page = _paginate(request, listing(translation.get_language()).filter(authors=person))
+    return render(request, "articles/author.html", {"person": person, "page": page})
+
+
+@require_safe
+def page_detail(request, slug):
+    """A page such as About, in the languages it is written in."""
+    page = get_object_or_404(QuerySet(Page), slug=slug)
+    title = build_localized_fieldname("title", translation.get_language())
+    if not getattr(page, title):
+        raise Http404("This page is not written in this language")
+    return render(request, "articles/page.html", {"site_page": page})
 
 
 @require_safe

@@ -8,6 +8,7 @@ import django
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -76,6 +77,7 @@ def main(articles, comments):
                 Comment.objects.bulk_create(batch)
                 batch = []
         Comment.objects.bulk_create(batch)
+    call_command("rebuild_search_index")  # bulk_create skips the signals that index
     # Fresh planner statistics, as after any bulk load; on PostgreSQL also the visibility
     # map that index-only scans need, so autovacuum does not run during the measurements.
     with connection.cursor() as cursor:

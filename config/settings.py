@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "articles",
     "comments",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ a translation per call: an article page shows a date for every related article
 and every comment.
 """
 
+import datetime
 from functools import cache
 
 from django.conf import settings
@@ -118,7 +119,12 @@ def machine(moment):
 
 
 def time_element(moment):
-    """``<time>`` with the machine-readable moment and the date in the active language."""
-    moment = timezone.localtime(moment)
+    """``<time>`` with the machine-readable moment (or day, for a date) and the date in
+    the active language."""
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment)
+        stamp = machine(moment)
+    else:
+        stamp = moment.isoformat()
     shown = escape(formatter(get_language(), "DATE_FORMAT")(moment))  # words from catalogs
-    return mark_safe(f'<time datetime="{machine(moment)}">{shown}</time>')  # noqa: S308
+    return mark_safe(f'<time datetime="{stamp}">{shown}</time>')  # noqa: S308

@@ -34,7 +34,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache as page_store
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -87,15 +87,24 @@ def register_response_hook(hook):
 
 
 def refresh_on_change(*models):
-    """Every save or delete of these models' rows changes the lists and the pages."""
+    """Every save or delete of these models' rows changes the lists and the pages
+    (for a many-to-many table, every change of its links)."""
     for model in models:
         uid = f"pages-{model._meta.label}"
+        if model._meta.auto_created:
+            m2m_changed.connect(_links_changed, sender=model, dispatch_uid=uid)
+            continue
         post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-d")
 
 
 def _content_changed(sender, origin=None, **kwargs):
     bump(LISTS, origin=origin)
+
+
+def _links_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump(LISTS)
 
 
 # Versions.

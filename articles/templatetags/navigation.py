@@ -1,0 +1,17 @@
+"""The site header's categories and search box, on every public page."""
+
+from django import template
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
+
+from ..models import Category
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/site_nav.html")
+def site_nav():
+    name = build_localized_fieldname("name", get_language())
+    categories = QuerySet(Category).only("slug", name).order_by("slug")
+    return {"categories": [(c.get_absolute_url(), getattr(c, name) or c.slug) for c in categories]}

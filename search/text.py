@@ -1,0 +1,98 @@
+"""Text to search terms, the same for the index and for queries, on every database.
+
+Chinese is written without spaces, so a run of Han characters becomes its
+overlapping character pairs (bigrams): 腰椎间盘 → 腰椎 椎间 间盘. A query is
+turned into pairs the same way and matched as a phrase (the pairs next to
+each other, in order), which finds any Chinese string of two or more
+characters wherever it occurs: a two-character word like 腰突 and a long term
+like 腰椎间盘突出症 alike, with no dictionary that could cut the query and the
+text differently. Other words are case-folded and, in English, stemmed
+(Snowball), so that "Stem Cells" finds "stem cell".
+
+Both databases receive these terms already made, separated by spaces, and
+only split them at the spaces: SQLite FTS5 and PostgreSQL therefore find the
+same articles.
+"""
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import nh3
+import snowballstemmer
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+TOKEN = re.compile(rf"[{HAN}]+|[^\W_{HAN}]+")
+_english = snowballstemmer.stemmer("english")
+
+MAX_QUERY_LENGTH = 200
+MAX_PHRASES = 12
+
+
+@lru_cache(maxsize=50_000)
+def _word(word):
+    word = word.casefold()
+    return _english.stemWord(word) if word.isascii() and word.isalpha() else word
+
+
+def phrases(text):
+    """``text`` as a list of phrases, each a list of terms: one term for a word,
+    the character pairs for a run of Han characters (a single one is left out)."""
+    result = []
+    for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        if token[0] >= "\u3400" and re.match(rf"[{HAN}]", token):
+            if len(token) > 1:
+                result.append([token[i : i + 2] for i in range(len(token) - 1)])
+        else:
+            result.append([_word(token)])
+    return result
+
+
+def terms(text):
+    """The index's terms for ``text``, separated by spaces."""
+    return " ".join(term for phrase in phrases(text) for term in phrase)
+
+
+def html_text(markup):
+    """The readable text of sanitized HTML, block elements kept apart by spaces."""
+    return html.unescape(nh3.clean(markup.replace("<", " <"), tags=set())).strip()
+
+
+def _spans(text, query):
+    """Where the query's words (by stem) and Chinese strings occur in ``text``."""
+    stems, strings = set(), []
+    for token in TOKEN.findall(unicodedata.normalize("NFKC", query)):
+        if re.match(rf"[{HAN}]", token):
+            strings += [token] if len(token) > 1 else []
+        else:
+            stems.add(_word(token))
+    spans = []
+    for match in TOKEN.finditer(text):
+        token = match.group()
+        if re.match(rf"[{HAN}]", token):
+            for string in strings:
+                spans += [(m.start() + match.start(), m.end() + match.start())
+                          for m in re.finditer(re.escape(string), token)]  # fmt: skip
+        elif _word(token) in stems:
+            spans.append(match.span())
+    return sorted(spans)
+
+
+def snippet(text, query, length=160):
+    """About ``length`` characters of ``text`` around the query's first match, escaped,
+    with every match inside marked by ``<mark>``."""
+    spans = _spans(text, query)
+    start = max(0, spans[0][0] - length // 3) if spans else 0
+    end = min(len(text), start + length)
+    pieces, position = [], start
+    for left, right in spans:
+        if left < position or right > end:
+            continue
+        pieces.append(escape(text[position:left]))
+        pieces.append(format_html("<mark>{}</mark>", text[left:right]))
+        position = right
+    pieces.append(escape(text[position:end]))
+    return mark_safe(("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else ""))  # noqa: S308 (escaped above)

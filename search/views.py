@@ -1,0 +1,61 @@
+"""Search results: ``/<language>/search/?q=``, the published articles in that language."""
+
+import re
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from articles.views import listing
+from . import query, text
+from .forms import SearchForm
+from .models import SearchEntry
+
+# Characters HTML cannot hold, left out where the query is shown again.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+@require_safe
+def search(request):
+    language = translation.get_language()
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    shown = CONTROL.sub("", request.GET.get("q", ""))[: text.MAX_QUERY_LENGTH * 2]
+    context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
+    if form.is_bound and form.is_valid():
+        q, phrases = form.cleaned_data["q"], form.cleaned_data["phrases"]
+        paginator = Paginator(
+            query.matching(listing(language), language, phrases), settings.ARTICLES_PER_PAGE
+        )
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except InvalidPage:
+            raise Http404("No such page")
+        ids = [article.pk for article in page]
+        entries = SearchEntry.objects.filter(language=language, article__in=ids)
+        texts = dict(entries.values_list("article_id", "text"))
+        for article in page:
+            article.snippet = text.snippet(texts.get(article.pk, ""), q)
+        context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
+        if not paginator.count:
+            context["elsewhere"] = _elsewhere(language, q, phrases)
+    return render(request, "search/results.html", context)
+
+
+def _elsewhere(language, q, phrases):
+    """The other languages' result counts, for a search that found nothing here."""
+    found = []
+    for code, name in settings.LANGUAGES:
+        if code == language:
+            continue
+        count = query.matching(listing(code), code, phrases).count()
+        if count:
+            with translation.override(code):
+                url = f"{reverse('search:results')}?{urlencode({'q': q})}"
+            found.append({"name": name, "count": count, "url": url, "lang": code})
+    return found
+
