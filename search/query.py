@@ -11,7 +11,9 @@ from django.db.models.expressions import RawSQL
 
 from articles.models import Article
 
-ARTICLE_ID = f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
+ARTICLE_ID = (
+    f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
+)
 
 
 def _matching(language, phrases, in_title=False):
@@ -37,9 +39,10 @@ def matching(articles, language, phrases):
     the newest."""
     sql, params = _matching(language, phrases)
     title_sql, title_params = _matching(language, phrases, in_title=True)
-    in_title = RawSQL(f"{ARTICLE_ID} IN ({title_sql})", title_params, output_field=BooleanField())
+    # Every value in these is a parameter (see the module docstring).
+    in_title = RawSQL(f"{ARTICLE_ID} IN ({title_sql})", title_params, output_field=BooleanField())  # noqa: S611
     return (
-        articles.filter(pk__in=RawSQL(sql, params))
+        articles.filter(pk__in=RawSQL(sql, params))  # noqa: S611
         .annotate(in_title=in_title)
         .order_by("-in_title", "-publish_at", "-id")
     )

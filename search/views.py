@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from articles.views import listing
+
 from . import query, text
 from .forms import SearchForm
 from .models import SearchEntry
@@ -58,4 +59,3 @@ def _elsewhere(language, q, phrases):
                 url = f"{reverse('search:results')}?{urlencode({'q': q})}"
             found.append({"name": name, "count": count, "url": url, "lang": code})
     return found
-
