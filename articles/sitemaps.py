@@ -1,4 +1,5 @@
-"""sitemap.xml: home pages and every published article, in each language it exists in."""
+"""sitemap.xml: home pages, categories, authors, the About page and every published article,
+in each language it exists in."""
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -9,7 +10,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import language_codes
 
-from .models import detail_url_pattern, site_articles
+from .models import Category, Page, Person, detail_url_pattern, site_articles
 
 
 class HomeSitemap(Sitemap):
@@ -23,6 +24,22 @@ class HomeSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class PagesSitemap(Sitemap):
+    """Categories, authors and pages such as About, in every language with alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            *Category.objects.order_by("slug"),
+            *Person.objects.order_by("slug"),
+            *Page.objects.order_by("slug"),
+        ]
 
 
 class ArticleSitemap(Sitemap):
@@ -88,5 +105,6 @@ def sections():
     """``sitemap.xml`` names these: the home pages, then one article section per language."""
     return {
         "home": HomeSitemap,
+        "pages": PagesSitemap,
         **{f"articles-{code}": ArticleSitemap(code) for code in language_codes()},
     }

@@ -47,17 +47,42 @@ def website(request):
             "url": request.build_absolute_uri(reverse("articles:home")),
             "inLanguage": html_lang(get_language()),
             "publisher": publisher(request),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {
+                    "@type": "EntryPoint",
+                    "urlTemplate": request.build_absolute_uri(reverse("search:results"))
+                    + "?q={search_term_string}",
+                },
+                "query-input": "required name=search_term_string",
+            },
         }
     )
+
+
+def person(request, person):
+    return {
+        "@type": "Person",
+        "name": str(person),
+        "url": request.build_absolute_uri(person.get_absolute_url()),
+    }
 
 
 def article(request, article):
     """An article's ``Article`` and its ``BreadcrumbList`` (home › category › article).
 
-    The site's authors are not recorded yet: the publisher stands as the author.
+    The medical reviewer and the last review's date belong to the page (schema.org's
+    ``reviewedBy`` and ``lastReviewed`` are ``WebPage`` properties). An article without
+    authors names the publisher as its author.
     """
     url = request.build_absolute_uri(article.get_absolute_url())
     organization = publisher(request)
+    page = {"@type": "WebPage", "@id": url}
+    if article.reviewer:
+        page["reviewedBy"] = person(request, article.reviewer)
+        if article.reviewed_at:
+            page["lastReviewed"] = article.reviewed_at.isoformat()
+    authors = [person(request, author) for author in article.authors.all()]
     data = {
         "@context": CONTEXT,
         "@type": "Article",
@@ -66,9 +91,9 @@ def article(request, article):
         "datePublished": article.publish_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "inLanguage": html_lang(get_language()),
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "mainEntityOfPage": page,
         "url": url,
-        "author": organization,
+        "author": authors or organization,
         "publisher": organization,
     }
     images = [name for _width, _height, name in article.cover_renditions.get("jpg", [])]

@@ -40,6 +40,7 @@ def search(request):
         entries = SearchEntry.objects.filter(language=language, article__in=ids)
         texts = dict(entries.values_list("article_id", "text"))
         for article in page:
+            article.marked_title = text.snippet(article.title, q, length=None)
             article.snippet = text.snippet(texts.get(article.pk, ""), q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
         if not paginator.count:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Category, RelatedLink
+from articles.models import Article, Category, Page, Person, RelatedLink
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_USERS = [
@@ -73,12 +73,33 @@ class Command(BaseCommand):
         with transaction.atomic():
             categories = {
                 item["slug"]: Category.objects.update_or_create(
-                    slug=item["slug"], defaults=localized("name", item["name"])
+                    slug=item["slug"],
+                    defaults={
+                        **localized("name", item["name"]),
+                        **localized("description", item.get("description", {})),
+                    },
                 )[0]
                 for item in data["categories"]
             }
+            people = {
+                item["slug"]: Person.objects.update_or_create(
+                    slug=item["slug"],
+                    defaults={**localized("name", item["name"]), **localized("bio", item["bio"])},
+                )[0]
+                for item in data["people"]
+            }
+            for item in data["pages"]:
+                page = Page.objects.filter(slug=item["slug"]).first() or Page(slug=item["slug"])
+                for name, value in {
+                    **localized("title", item["title"]),
+                    **localized("body", item["body"]),
+                }.items():
+                    setattr(page, name, value)
+                page.full_clean()
+                page.save()
             articles = {
-                item["slug"]: self.load_article(item, categories) for item in data["articles"]
+                item["slug"]: self.load_article(item, categories, people)
+                for item in data["articles"]
             }
             for item in data["articles"]:
                 article = articles[item["slug"]]
@@ -96,7 +117,7 @@ class Command(BaseCommand):
             return
         self.create_users()
 
-    def load_article(self, item, categories):
+    def load_article(self, item, categories, people):
         bodies = dict(item.get("body", {}))
         for code, filename in item.get("body_files", {}).items():
             bodies[code] = (DEMO_DIR / filename).read_text(encoding="utf-8")
@@ -108,6 +129,12 @@ class Command(BaseCommand):
             **localized("summary", item["summary"]),
             **localized("body", bodies),
             **localized("cover_alt", item["cover_alt"]),
+            "reviewer": people.get(item.get("reviewer")),
+            "reviewed_at": (
+                timezone.localdate() - timedelta(days=item["reviewed_days_ago"])
+                if "reviewer" in item
+                else None
+            ),
         }
         article = Article.objects.filter(slug=item["slug"]).first() or Article(slug=item["slug"])
         for name, value in fields.items():
@@ -118,6 +145,7 @@ class Command(BaseCommand):
             )
         article.full_clean()
         article.save()
+        article.authors.set([people[slug] for slug in item.get("authors", [])])
         return article
 
     def create_users(self):
