@@ -297,6 +297,11 @@ class Article(models.Model):
     def picture(self):
         return images.picture_sources(self.cover_renditions)
 
+    @cached_property
+    def author_list(self):
+        """The authors, read once for the page's byline and its structured data."""
+        return list(self.authors.all())
+
     def related_for(self, language):
         """Curated related articles visible in ``language``, filled up from the category.
 

@@ -82,7 +82,7 @@ def article(request, article):
         page["reviewedBy"] = person(request, article.reviewer)
         if article.reviewed_at:
             page["lastReviewed"] = article.reviewed_at.isoformat()
-    authors = [person(request, author) for author in article.authors.all()]
+    authors = [person(request, author) for author in article.author_list]
     data = {
         "@context": CONTEXT,
         "@type": "Article",

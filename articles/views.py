@@ -93,7 +93,7 @@ def page_detail(request, slug):
 @require_safe
 def article_detail(request, slug):
     language = translation.get_language()
-    articles = site_articles().select_related("category")
+    articles = site_articles().select_related("category", "reviewer")
     preview = can_preview(request.user)
     if not preview:
         articles = articles.published()

@@ -20,5 +20,6 @@ def site(request):
         # Computed once, and only when the template uses them.
         "language_links": SimpleLazyObject(partial(language_links, request)),
         "page_stamp": partial(pagecache.page_stamp, request),
+        "site_stamp": partial(pagecache.site_stamp, request),
         "fragment_seconds": settings.PAGE_CACHE_SECONDS,
     }

@@ -262,8 +262,16 @@ def page_stamp(request):
     {% cache %} fragments of its parts are keyed by."""
     stamp = getattr(request, "page_stamp", None)
     if stamp is None:
-        request.page_stamp = stamp = _stamp(read_versions(page_scopes(request)))
+        request.page_versions = read_versions(page_scopes(request))
+        request.page_stamp = stamp = _stamp(request.page_versions)
     return stamp
+
+
+def site_stamp(request):
+    """The digest of the versions every page shares (not the page's own): what the parts
+    that are the same on every page (the header's categories) are keyed by."""
+    page_stamp(request)
+    return _stamp({scope: request.page_versions[scope] for scope in (SITE, LISTS)})
 
 
 def _stamp(versions):
