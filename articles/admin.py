@@ -11,7 +11,7 @@ from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from core.languages import html_lang, language_codes
 
 from .images import CoverFormField
-from .models import Article, Category, RelatedLink
+from .models import Article, Category, Page, Person, RelatedLink
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):
@@ -38,6 +38,13 @@ class RelatedLinkInline(admin.TabularInline):
     fields = ["to_article", "sort_order"]
 
 
+class RichTextAdmin(TabbedDjangoJqueryTranslationAdmin):
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The rich-text editor's inline import map runs only with the CSP nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 @admin.register(Category)
 class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "slug"]
@@ -45,30 +52,40 @@ class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
+@admin.register(Person)
+class PersonAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["__str__", "slug"]
+    search_fields = ["name_zh_hans", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
+
+
+@admin.register(Page)
+class PageAdmin(RichTextAdmin):
+    list_display = ["__str__", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title_en"]}
+
+
 @admin.register(Article)
-class ArticleAdmin(TabbedDjangoJqueryTranslationAdmin):
+class ArticleAdmin(RichTextAdmin):
     list_display = ["thumbnail", "__str__", "category", "status", "publish_at", "languages"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["status", "category", MissingLanguageFilter]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "authors", "reviewer"]
     inlines = [RelatedLinkInline]
     readonly_fields = ["view_on_site_links"]
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),
     ]
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        # The rich-text editor's inline import map runs only with the CSP nonce.
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
-        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):

@@ -85,9 +85,11 @@ def snippet(text, query, length=160):
     """About ``length`` characters of ``text`` around the query's first match (all of it
     with ``length=None``), escaped, with every match inside marked by ``<mark>``."""
     spans = _spans(text, query)
-    length = length or len(text)
-    start = max(0, spans[0][0] - length // 3) if spans else 0
-    end = min(len(text), start + length)
+    if length is None:
+        start, end = 0, len(text)
+    else:
+        start = max(0, spans[0][0] - length // 3) if spans else 0
+        end = min(len(text), start + length)
     pieces, position = [], start
     for left, right in spans:
         if left < position or right > end:

@@ -233,3 +233,16 @@ def test_a_lone_surrogate_in_the_url_is_answered():
 def test_any_text_gets_a_page(demo, q):
     response = Client().get("/en/search/", {"q": q})
     assert response.status_code == 200
+
+
+def test_snippets_show_the_whole_title_and_a_window_of_the_text_around_the_match():
+    from search.text import snippet
+
+    assert snippet("干细胞治疗腰突", "腰突", length=None) == "干细胞治疗<mark>腰突</mark>"
+    text = "前言。" * 100 + "腰椎间盘突出症 <b>的</b> 治疗" + "。后记" * 100
+    cut = snippet(text, "腰椎间盘突出症", length=60)
+    assert cut.startswith("…") and cut.endswith("…")
+    assert "<mark>腰椎间盘突出症</mark> &lt;b&gt;的&lt;/b&gt;" in cut
+    assert snippet("Stem cells & more", "STEM CELL", length=None) == (
+        "<mark>Stem</mark> <mark>cells</mark> &amp; more"
+    )
