@@ -90,6 +90,14 @@ def snippet(text, query, length=160):
     else:
         start = max(0, spans[0][0] - length // 3) if spans else 0
         end = min(len(text), start + length)
+        # Not in the middle of a word (Chinese has no spaces and is cut anywhere).
+        if start and (space := text.find(" ", start, spans[0][0])) != -1:
+            start = space + 1
+        if (
+            end < len(text)
+            and (space := text.rfind(" ", spans[0][1] if spans else start, end)) != -1
+        ):
+            end = space
     pieces, position = [], start
     for left, right in spans:
         if left < position or right > end:

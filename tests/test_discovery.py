@@ -71,7 +71,7 @@ def test_articles_name_their_authors_and_reviewer_with_the_review_date():
         in byline
     )
     assert '审核 <a href="/zh-hans/authors/zhou/">周敏</a>' in byline
-    assert '<time datetime="2026-10-05">2026年10月5日</time>' in byline
+    assert '周敏</a> · <time datetime="2026-10-05">2026年10月5日</time>' in byline
     html = get(f"/en/articles/{article.slug}/")
     assert 'By <a href="/en/authors/lin/">Lin Wen</a>, <a href="/en/authors/wu/">Wu Di</a>' in html
     assert "Reviewed by" in html
