@@ -12,7 +12,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article, Category, RelatedLink  # noqa: E402
+from articles.models import Article, Category, Person, RelatedLink  # noqa: E402
 from comments.models import Comment  # noqa: E402
 
 SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
@@ -46,6 +46,11 @@ def main(articles, comments):
                 available_en=True,
             )
             for n in range(articles)
+        )
+        author = Person.objects.get(slug="lin-wen")
+        Article.authors.through.objects.bulk_create(
+            Article.authors.through(article_id=article.pk, person_id=author.pk)
+            for article in created
         )
         RelatedLink.objects.bulk_create(
             RelatedLink(from_article=article, to_article=other, sort_order=i)

@@ -37,6 +37,9 @@ PAGES = [
     ("sitemap-articles-en.xml (page 1)", "/sitemap-articles-en.xml"),
     ("feed, RSS, en", "/en/feeds/rss.xml"),
     ("feed, Atom, zh-hans", "/zh-hans/feeds/atom.xml"),
+    ("author zh-hans", "/zh-hans/authors/lin-wen/"),
+    ("search 腰突 zh-hans (never cached)", "/zh-hans/search/?q=%E8%85%B0%E7%AA%81"),
+    ("search stem cell en (never cached)", "/en/search/?q=stem+cell"),
 ]
 POST_SCRIPT = """
 local counter = 0
