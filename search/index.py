@@ -14,7 +14,7 @@ from articles.models import Article, Category, Person
 from core.languages import language_codes
 
 from . import text
-from .models import SearchEntry
+from .models import SearchEntry, entry_id
 
 
 def _value(instance, field, language):
@@ -35,6 +35,7 @@ def entries(article):
         names += [_value(person, "name", language) or str(person) for person in people]
         result.append(
             SearchEntry(
+                id=entry_id(article.pk, language),
                 article=article,
                 language=language,
                 title_terms=text.terms(title),

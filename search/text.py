@@ -61,30 +61,35 @@ def html_text(markup):
     return html.unescape(nh3.clean(markup.replace("<", " <"), tags=set())).strip()
 
 
-def _spans(text, query):
-    """Where the query's words (by stem) and Chinese strings occur in ``text``."""
+def _spans(text, query, limit=None):
+    """Where the query's words (by stem) and Chinese strings occur in ``text`` (up to
+    ``limit`` characters past the first), in order. A regular expression finds the
+    candidates: the Chinese strings, and words starting like a stem (Snowball may
+    change a stem's last letter: therapy → therapi); each word found is stemmed to check."""
     stems, strings = set(), []
     for token in TOKEN.findall(unicodedata.normalize("NFKC", query)):
         if re.match(rf"[{HAN}]", token):
             strings += [token] if len(token) > 1 else []
         else:
             stems.add(_word(token))
+    patterns = [re.escape(string) for string in sorted(strings, key=len, reverse=True)]
+    patterns += [rf"\b{re.escape(stem[: max(3, len(stem) - 1)])}[^\W_]*" for stem in stems]
+    if not patterns:
+        return []
     spans = []
-    for match in TOKEN.finditer(text):
-        token = match.group()
-        if re.match(rf"[{HAN}]", token):
-            for string in strings:
-                spans += [(m.start() + match.start(), m.end() + match.start())
-                          for m in re.finditer(re.escape(string), token)]  # fmt: skip
-        elif _word(token) in stems:
+    for match in re.finditer("|".join(patterns), text, re.IGNORECASE):
+        if limit is not None and spans and match.start() > spans[0][0] + limit:
+            break
+        found = match.group()
+        if found in strings or _word(found) in stems:
             spans.append(match.span())
-    return sorted(spans)
+    return spans
 
 
 def snippet(text, query, length=160):
     """About ``length`` characters of ``text`` around the query's first match (all of it
     with ``length=None``), escaped, with every match inside marked by ``<mark>``."""
-    spans = _spans(text, query)
+    spans = _spans(text, query, limit=length)
     if length is None:
         start, end = 0, len(text)
     else:

@@ -3,7 +3,7 @@
 import re
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from articles.views import listing
+from core.pagecache import PAGE
 
 from . import query, text
 from .forms import SearchForm
@@ -29,13 +30,7 @@ def search(request):
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():
         q, phrases = form.cleaned_data["q"], form.cleaned_data["phrases"]
-        paginator = Paginator(
-            query.matching(listing(language), language, phrases), settings.ARTICLES_PER_PAGE
-        )
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except InvalidPage:
-            raise Http404("No such page")
+        page = _page(request, language, query.matching(listing(language), language, phrases))
         ids = [article.pk for article in page]
         entries = SearchEntry.objects.filter(language=language, article__in=ids)
         texts = dict(entries.values_list("article_id", "text"))
@@ -43,9 +38,24 @@ def search(request):
             article.marked_title = text.snippet(article.title, q, length=None)
             article.snippet = text.snippet(texts.get(article.pk, ""), q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
-        if not paginator.count:
+        if not page.paginator.count:
             context["elsewhere"] = _elsewhere(language, q, phrases)
     return render(request, "search/results.html", context)
+
+
+def _page(request, language, results):
+    """The requested page of ``results`` (``(id, total)`` rows), its articles read."""
+    number = request.GET.get("page", "1")
+    if not PAGE.fullmatch(number):
+        raise Http404("No such page")
+    number, size = int(number), settings.ARTICLES_PER_PAGE
+    rows = list(results[(number - 1) * size : number * size])
+    if not rows and number > 1:
+        raise Http404("No such page")
+    articles = listing(language).in_bulk([pk for pk, _total in rows])
+    paginator = Paginator([], size)
+    paginator.count = rows[0][1] if rows else 0
+    return Page([articles[pk] for pk, _total in rows], number, paginator)
 
 
 def _elsewhere(language, q, phrases):

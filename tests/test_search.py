@@ -176,7 +176,8 @@ def test_results_are_paginated_and_the_pages_keep_the_query():
     assert 'href="?q=sciatica&amp;page=2"' in html
     _response, html = search("sciatica", lang="en", page=2)
     assert len(result_slugs(html)) == 2
-    assert Client().get("/en/search/", {"q": "sciatica", "page": 9}).status_code == 404
+    for page in [9, "0", "-1", "²", "9" * 30]:
+        assert Client().get("/en/search/", {"q": "sciatica", "page": page}).status_code == 404
 
 
 def test_result_pages_are_noindex_and_never_stored_by_the_page_cache(demo):
