@@ -49,13 +49,32 @@ def test_seed_article_english_is_the_shared_text_with_headings():
     source = (DEMO / "stem-cell-therapy.source.txt").read_text(encoding="utf-8").splitlines()
     html = (DEMO / "stem-cell-therapy.en.html").read_text(encoding="utf-8")
     blocks = [unescape(b) for b in re.findall(r"<(?:h2|p)>(.*?)</(?:h2|p)>", html)]
+    notes = [b for b in blocks if b.startswith("<strong>Editor’s note:</strong>")]
+    text = [b for b in blocks if b not in notes]
     headings = re.findall(r"<h2>(.*?)</h2>", html)
     expected = [line for line in source[1:] if line not in ("相关文章", "发表评论")]
     normalise = lambda s: s.replace("’", "").replace("'", "")  # noqa: E731
-    assert [normalise(b) for b in blocks] == [normalise(line) for line in expected]
+    assert [normalise(b) for b in text] == [normalise(line) for line in expected]
     assert headings[0] == "Introduction" and headings[-1] == "Conclusion" and len(headings) == 6
+    assert len(notes) == 3
     zh = (DEMO / "stem-cell-therapy.zh-hans.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"<h2>", zh)) == 6 and len(re.findall(r"<p>", zh)) == len(blocks) - 6
+    zh_blocks = re.findall(r"<(?:h2|p)>(.*?)</(?:h2|p)>", zh)
+    zh_notes = [b for b in zh_blocks if b.startswith("<strong>编者按：</strong>")]
+    # The same blocks in the same order: each note where the English has one.
+    assert [b in zh_notes for b in zh_blocks] == [b in notes for b in blocks]
+
+
+def test_seed_article_chinese_names_the_disease_as_its_title_does():
+    zh = (DEMO / "stem-cell-therapy.zh-hans.html").read_text(encoding="utf-8")
+    body = re.sub(r"<p><strong>编者按：</strong>.*?</p>", "", zh)  # the notes discuss the word
+    assert "腰痛" not in body  # a symptom, not the disease of the title (干细胞治疗腰突)
+    assert "腰突" in body and "腰椎间盘突出症" in body
+    headings = re.findall(r"<h2>(.*?)</h2>", zh)
+    assert sum("腰突" in h for h in headings) >= 3 and not any("疗法治疗" in h for h in headings)
+    assert "医保" in zh and "26 名" in zh and "16 名" in zh
+    for stiff in ["二十六名", "十六名", "被追踪随访", "使人衰弱", "充满希望的未来之路"]:
+        assert stiff not in zh
+    assert "临床研究阶段" in zh  # the editor's note on "safe and effective"
 
 
 @pytest.mark.django_db
