@@ -45,12 +45,19 @@ def make_token(article, now=None):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX * 4)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=NAME_MAX * 4,
+        error_messages={"required": _("Please enter your name.")},
+    )
     email = forms.EmailField(
         label=_("Email (optional, never shown)"), required=False, max_length=254
     )
     body = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 6}), max_length=BODY_MAX * 4
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=BODY_MAX * 4,
+        error_messages={"required": _("Please write your comment.")},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, read_datetime
 
@@ -73,7 +74,7 @@ class Comment(models.Model):
         on_delete=models.CASCADE,
         related_name="replies",
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("commenter", "name"), max_length=80)
     email = models.EmailField(_("email"), blank=True)
     body = models.TextField(_("comment"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)

@@ -3,6 +3,10 @@
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+# What the switcher says of a language a page is not written in.
+MISSING = {"zh-hans": _("No Chinese version"), "en": _("No English version")}
 
 
 def language_codes():
@@ -51,6 +55,7 @@ def language_links(request, available=None, urls=None):
                 "absolute_url": request.build_absolute_uri(url),
                 "current": code == current,
                 "available": available is None or code in available,
+                "missing": MISSING.get(code, name),
             }
         )
     return links

@@ -28,7 +28,7 @@ def test_visitor_switches_language_and_follows_related(site, page):
 
 def test_missing_translation_is_said_in_words(site, page):
     page.goto(f"{site.url}/zh-hans/articles/tuina-massage-for-low-back-pain/")
-    assert page.locator(".language-switcher .unavailable").inner_text() == "暂无 English 版本"
+    assert page.locator(".language-switcher .unavailable").inner_text() == "暂无英文版"
     response = page.goto(f"{site.url}/en/articles/tuina-massage-for-low-back-pain/")
     assert response.status == 404
     page.click(".other-versions a")
