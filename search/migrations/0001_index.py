@@ -36,8 +36,10 @@ POSTGRESQL = [
         ADD COLUMN document tsvector
             GENERATED ALWAYS AS (to_tsvector('simple', title_terms || ' ' || body_terms)) STORED""",
     "CREATE INDEX search_entry_document ON search_searchentry USING GIN (document)",
+    "CREATE INDEX search_entry_title ON search_searchentry USING GIN (title_vector)",
 ]
 POSTGRESQL_UNDO = [
+    "DROP INDEX search_entry_title",
     "DROP INDEX search_entry_document",
     "ALTER TABLE search_searchentry DROP COLUMN title_vector, DROP COLUMN document",
 ]
