@@ -1,5 +1,6 @@
-"""Categories, articles and the curated links between them."""
+"""Categories, people, pages, articles and the curated links between articles."""
 
+import json
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -298,6 +299,20 @@ class Article(models.Model):
         return images.picture_sources(self.cover_renditions)
 
     @cached_property
+    def contents(self):
+        """The table of contents in the active language: its ``<h2>``s, when three or more."""
+        found = richtext.headings(self.body or "")
+        return found if len(found) >= 3 else []
+
+    @cached_property
+    def reading_minutes(self):
+        return richtext.reading_minutes(self.body or "")
+
+    def was_updated(self):
+        """Whether the article changed on a later day than its publication."""
+        return timezone.localdate(self.updated_at) > timezone.localdate(self.publish_at)
+
+    @cached_property
     def author_list(self):
         """The authors, read once for the page's byline and its structured data."""
         return list(self.authors.all())
@@ -305,17 +320,28 @@ class Article(models.Model):
     def related_for(self, language):
         """Curated related articles visible in ``language``, filled up from the category.
 
-        Rows with the ``slug``, ``title``, ``publish_at`` and ``url`` the page shows.
+        Rows with the ``title``, ``summary``, ``publish_at``, ``picture`` and ``url`` the
+        page's cards show.
         Written in SQL because building these queries with the ORM costs several times
         what the database takes to answer them (bench/README.md); the visibility
         condition is compiled from ``published().available_in()`` (``visible_sql``).
         """
         limit = settings.RELATED_ARTICLES_COUNT
         table = connection.ops.quote_name(Article._meta.db_table)
-        title_column = Article._meta.get_field(build_localized_fieldname("title", language)).column
+        columns = ", ".join(
+            f"{table}.{Article._meta.get_field(name).column}"
+            for name in [
+                "id",
+                "slug",
+                build_localized_fieldname("title", language),
+                build_localized_fieldname("summary", language),
+                "publish_at",
+                "cover_renditions",
+            ]
+        )
         visible, params = visible_sql(language)
         # Column names come from the model's fields; every value is a parameter.
-        select = f"SELECT {table}.id, {table}.slug, {table}.{title_column}, {table}.publish_at FROM {table}"  # noqa: S608
+        select = f"SELECT {columns} FROM {table}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{select} JOIN articles_relatedlink l ON l.to_article_id = {table}.id"
@@ -336,10 +362,14 @@ class Article(models.Model):
             {
                 "slug": slug,
                 "title": title,
+                "summary": summary,
                 "publish_at": read_datetime(publish_at),
+                "picture": images.picture_sources(
+                    json.loads(renditions) if isinstance(renditions, str) else renditions
+                ),
                 "url": url.format(slug),
             }
-            for _pk, slug, title, publish_at in rows
+            for _pk, slug, title, summary, publish_at, renditions in rows
         ]
 
     def clean(self):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from modeltranslation.utils import build_localized_fieldname
 
+from articles import richtext
 from articles.models import Article, Category, Person
 from core.languages import language_codes
 
@@ -30,7 +31,7 @@ def entries(article):
             continue
         title = _value(article, "title", language)
         summary = _value(article, "summary", language)
-        body = text.html_text(_value(article, "body", language))
+        body = richtext.plain_text(_value(article, "body", language))
         names = [_value(article.category, "name", language)]
         names += [_value(person, "name", language) or str(person) for person in people]
         result.append(

@@ -14,12 +14,10 @@ only split them at the spaces: SQLite FTS5 and PostgreSQL therefore find the
 same articles.
 """
 
-import html
 import re
 import unicodedata
 from functools import lru_cache
 
-import nh3
 import snowballstemmer
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -54,11 +52,6 @@ def phrases(text):
 def terms(text):
     """The index's terms for ``text``, separated by spaces."""
     return " ".join(term for phrase in phrases(text) for term in phrase)
-
-
-def html_text(markup):
-    """The readable text of sanitized HTML, block elements kept apart by spaces."""
-    return html.unescape(nh3.clean(markup.replace("<", " <"), tags=set())).strip()
 
 
 def _spans(text, query, limit=None):

@@ -15,3 +15,17 @@ def site_nav():
     name = build_localized_fieldname("name", get_language())
     categories = QuerySet(Category).only("slug", name).order_by("slug")
     return {"categories": [(c.get_absolute_url(), getattr(c, name) or c.slug) for c in categories]}
+
+
+@register.inclusion_tag("includes/category_overview.html")
+def category_overview():
+    """The categories with their descriptions, for the home page."""
+    language = get_language()
+    name, description = (build_localized_fieldname(f, language) for f in ("name", "description"))
+    categories = QuerySet(Category).only("slug", name, description).order_by("slug")
+    return {
+        "categories": [
+            (c.get_absolute_url(), getattr(c, name) or c.slug, getattr(c, description))
+            for c in categories
+        ]
+    }

@@ -30,8 +30,93 @@ DEMO_USERS = [
 ]
 
 
-def draw_cover(hue, size=(1600, 900)):
-    """A calm gradient with a stylised stack of vertebrae, as JPEG bytes."""
+CREAM, ACCENT = (245, 240, 230), (230, 170, 120)
+
+
+def _cells(draw, w, h):  # stem cells: round cells, one dividing
+    for x, y, r in [(560, 330, 120), (860, 300, 90), (760, 560, 140), (1060, 560, 80)]:
+        draw.ellipse([x - r, y - r, x + r, y + r], outline=CREAM, width=10)
+        draw.ellipse([x - r // 3, y - r // 3, x + r // 3, y + r // 3], fill=ACCENT)
+
+
+def _scan(draw, w, h):  # MRI: a scanner ring and the slices it takes
+    draw.ellipse([500, 170, 1100, 770], outline=CREAM, width=40)
+    for i in range(5):
+        draw.rounded_rectangle([700, 300 + i * 70, 900, 350 + i * 70], radius=18, fill=CREAM)
+
+
+def _clinic(draw, w, h):  # a clinic door with a cross
+    draw.rounded_rectangle([620, 180, 980, 800], radius=20, outline=CREAM, width=14)
+    draw.rectangle([770, 300, 830, 500], fill=ACCENT)
+    draw.rectangle([700, 370, 900, 430], fill=ACCENT)
+    draw.ellipse([900, 500, 930, 530], fill=CREAM)
+
+
+def _plank(draw, w, h):  # core exercise: a body held straight in a plank
+    draw.ellipse([1140, 360, 1240, 460], fill=CREAM)
+    draw.line([(1150, 440), (520, 560)], fill=CREAM, width=44)
+    draw.line([(1100, 450), (1100, 640)], fill=ACCENT, width=30)
+    draw.line([(430, 650), (1300, 650)], fill=CREAM, width=8)
+
+
+def _desk(draw, w, h):  # sitting at a desk: chair, desk, screen
+    draw.rectangle([820, 470, 1240, 500], fill=CREAM)
+    draw.rectangle([1180, 500, 1210, 720], fill=CREAM)
+    draw.rounded_rectangle([960, 300, 1140, 420], radius=10, outline=CREAM, width=12)
+    draw.rectangle([1040, 420, 1060, 470], fill=CREAM)
+    draw.rectangle([430, 530, 700, 560], fill=ACCENT)
+    draw.rectangle([430, 330, 460, 560], fill=ACCENT)
+    draw.line([(480, 560), (480, 720)], fill=ACCENT, width=20)
+    draw.line([(660, 560), (660, 720)], fill=ACCENT, width=20)
+
+
+def _box(draw, w, h):  # lifting: a box held close, knees bent
+    draw.rounded_rectangle([640, 380, 960, 640], radius=16, fill=CREAM)
+    draw.line([(640, 470), (960, 470)], fill=ACCENT, width=16)
+    draw.line([(560, 760), (1040, 760)], fill=CREAM, width=8)
+    draw.arc([520, 560, 700, 760], 180, 270, fill=ACCENT, width=24)
+    draw.arc([900, 560, 1080, 760], 270, 360, fill=ACCENT, width=24)
+
+
+def _bed(draw, w, h):  # sleep: a bed, a pillow, the moon
+    draw.rounded_rectangle([420, 560, 1180, 640], radius=20, fill=CREAM)
+    draw.rectangle([420, 480, 450, 720], fill=CREAM)
+    draw.rounded_rectangle([470, 500, 640, 560], radius=30, fill=ACCENT)
+    draw.ellipse([1080, 150, 1260, 330], fill=CREAM)
+
+
+def _hands(draw, w, h):  # tuina massage: two palms on a back
+    draw.rounded_rectangle([560, 600, 1040, 700], radius=50, fill=CREAM)
+    for x in (640, 860):
+        draw.rounded_rectangle([x, 300, x + 120, 560], radius=55, fill=ACCENT)
+        for f in range(4):
+            draw.rounded_rectangle(
+                [x + 4 + f * 29, 220, x + 26 + f * 29, 330], radius=11, fill=ACCENT
+            )
+
+
+def _stretch(draw, w, h):  # physiotherapy: an exercise band and a gentle arc
+    draw.arc([420, 220, 1180, 980], 200, 340, fill=CREAM, width=30)
+    draw.ellipse([560, 600, 640, 680], fill=ACCENT)
+    draw.ellipse([960, 600, 1040, 680], fill=ACCENT)
+    draw.line([(600, 640), (1000, 640)], fill=CREAM, width=10)
+
+
+MOTIFS = {
+    "cells": _cells,
+    "scan": _scan,
+    "clinic": _clinic,
+    "plank": _plank,
+    "desk": _desk,
+    "box": _box,
+    "bed": _bed,
+    "hands": _hands,
+    "stretch": _stretch,
+}
+
+
+def draw_cover(hue, motif, size=(1600, 900)):
+    """A calm gradient in ``hue`` with a simple drawing of the article's topic, as JPEG."""
     width, height = size
     image = Image.new("RGB", size)
     draw = ImageDraw.Draw(image)
@@ -39,14 +124,7 @@ def draw_cover(hue, size=(1600, 900)):
         light = 0.30 + 0.35 * y / height
         r, g, b = colorsys.hls_to_rgb(hue / 360, light, 0.45)
         draw.line([(0, y), (width, y)], fill=(int(r * 255), int(g * 255), int(b * 255)))
-    centre = width // 2
-    for index in range(5):
-        top = 120 + index * 135
-        draw.rounded_rectangle(
-            [centre - 150, top, centre + 150, top + 95], radius=30, fill=(245, 240, 230)
-        )
-        draw.ellipse([centre - 120, top + 100, centre + 120, top + 128], fill=(230, 170, 120))
-    draw.line([(centre + 200, 100), (centre + 200, 800)], fill=(245, 240, 230), width=6)
+    MOTIFS[motif](draw, width, height)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
@@ -139,9 +217,12 @@ class Command(BaseCommand):
         article = Article.objects.filter(slug=item["slug"]).first() or Article(slug=item["slug"])
         for name, value in fields.items():
             setattr(article, name, value)
-        if not article.cover:
+        # The motif is in the file's name: a cover drawn with another motif is drawn again.
+        if f"--{item['motif']}" not in article.cover.name:
             article.cover = SimpleUploadedFile(
-                f"{item['slug']}.jpg", draw_cover(item["hue"]), content_type="image/jpeg"
+                f"{item['slug']}--{item['motif']}.jpg",
+                draw_cover(item["hue"], item["motif"]),
+                content_type="image/jpeg",
             )
         article.full_clean()
         article.save()
