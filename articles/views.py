@@ -14,6 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
+from core.languages import html_lang
 from core.pagecache import page_stamp
 
 from . import structured_data
@@ -106,16 +107,33 @@ def article_detail(request, slug):
         return redirect(previous.article, permanent=True)
 
     if not article.is_available_in(language):
-        context = {
-            "article": article,
-            "language_links": article.language_links(request),
-            "noindex": True,
-        }
-        return render(request, "articles/missing_translation.html", context, status=404)
+        return _missing_translation(request, article, language)
     response = render_article(request, article, preview=preview and not article.is_published())
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _missing_translation(request, article, language):
+    """A 404 that shows the article as it exists in another language, with a link to it,
+    and the newest articles in the visitor's language."""
+    existing = article.available_languages()[0]
+    context = {
+        "article": article,
+        "language_links": article.language_links(request),
+        "noindex": True,
+        "version": {
+            "lang": html_lang(existing),
+            "url": article.url_in(existing),
+            "name": dict(settings.LANGUAGES)[existing],
+            **{
+                name: getattr(article, build_localized_fieldname(name, existing))
+                for name in ("title", "summary", "cover_alt")
+            },
+        },
+        "newest": listing(language)[:3],
+    }
+    return render(request, "articles/missing_translation.html", context, status=404)
 
 
 def render_article(request, article, preview=False, status=200, **extra):

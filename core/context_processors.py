@@ -16,6 +16,7 @@ def site(request):
     """
     return {
         "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,  # never the Host a request names
         "html_lang": html_lang(getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)),
         # Computed once, and only when the template uses them.
         "language_links": SimpleLazyObject(partial(language_links, request)),

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from articles.models import Article, RelatedLink
 from core.dates import formatter, show_date, show_datetime, time_element
 
-from .factories import make_article, make_category
+from .factories import image_bytes, make_article, make_category, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_home_lists_published_articles_in_page_language_newest_first(client):
     assert new.title_en in en and old.title_en in en
     # What the page would show if the language rule broke: a card linking to the 404.
     assert f"/en/articles/{zh_only.slug}/" not in en
-    assert en.count('class="card"') == 2
+    assert en.count('<article class="card') == 2
     assert "中文标题" not in en and "中文正文" not in en
 
 
@@ -121,6 +121,23 @@ def test_missing_translation_says_so_and_answers_404_with_link(client):
     assert "not available in this language" in page
     assert f'href="/zh-hans/articles/{article.slug}/"' in page
     assert article.body_zh_hans not in page
+
+
+def test_the_missing_translation_page_shows_the_version_there_is_and_newer_articles(client):
+    article = make_article(
+        en=False, summary_zh_hans="中文摘要", cover=upload(content=image_bytes()),
+        cover_alt_zh_hans="封面",
+    )  # fmt: skip
+    newer = make_article(publish_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(f"/en/articles/{article.slug}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<meta name="robots" content="noindex">' in page
+    version = page.split('<article class="card other-version" lang="zh-Hans">')[1].split("</article>")[0]
+    assert article.title_zh_hans in version and "中文摘要" in version and "<img" in version
+    assert "The article exists in 简体中文" in page
+    newest = page.split('class="newest"')[1]
+    assert newer.title_en in newest and "<h3" in newest
 
 
 def test_unknown_slugs_prefixes_and_overlong_paths_are_404(client):
@@ -248,11 +265,12 @@ def test_article_query_count_is_constant_with_0_or_20_related(client):
 
 def test_home_query_count_does_not_grow_with_articles(client):
     make_article()
-    # Page versions, the page count, the page's articles, the header's categories.
-    assert _queries(client, "/en/") == 4
+    # Page versions, the page count, the page's articles, the header's categories and
+    # the categories shown below the articles.
+    assert _queries(client, "/en/") == 5
     for _ in range(9):
         make_article(category=make_category())
-    assert _queries(client, "/en/") == 4
+    assert _queries(client, "/en/") == 5
 
 
 def test_seo_head_hreflang_canonical_description_open_graph(client):

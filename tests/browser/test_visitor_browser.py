@@ -31,7 +31,7 @@ def test_missing_translation_is_said_in_words(site, page):
     assert page.locator(".language-switcher .unavailable").inner_text() == "暂无英文版"
     response = page.goto(f"{site.url}/en/articles/tuina-massage-for-low-back-pain/")
     assert response.status == 404
-    page.click(".other-versions a")
+    page.click(".other-version .card-title a")
     page.wait_for_url(f"{site.url}/zh-hans/articles/tuina-massage-for-low-back-pain/")
     assert page.locator("h1").inner_text() == "推拿与腰痛：需要注意什么"
 
