@@ -87,6 +87,7 @@ def post_comment(request, slug):
         request,
         _("Thank you. Your comment is awaiting moderation and will appear once approved."),
     )
-    response = redirect(f"{article.get_absolute_url()}#comments")
+    # To the comment itself, where its author sees it waiting and what that means.
+    response = redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     remember_own_comment(request, response, comment.pk)
     return response

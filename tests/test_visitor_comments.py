@@ -28,15 +28,31 @@ def test_visitor_posts_comment_and_sees_it_awaiting_moderation(client):
     article = make_article()
     response = post(client, article)
     assert response.status_code == 302
-    assert response["Location"] == f"/zh-hans/articles/{article.slug}/#comments"
     comment = Comment.objects.get()
+    # The visitor lands on their comment, where the confirmation stands.
+    assert response["Location"] == f"/zh-hans/articles/{article.slug}/#comment-{comment.pk}"
     assert comment.status == Comment.Status.PENDING
     assert comment.language == "zh-hans"
 
     page = client.get(response["Location"]).content.decode()
-    assert "写得很好，谢谢分享！" in page
-    assert "等待审核" in page or "Awaiting moderation" in page
+    mine = page.split(f'id="comment-{comment.pk}"')[1].split("</article>")[0]
+    assert "写得很好，谢谢分享！" in mine
+    assert "等待审核" in mine and "在审核通过之前，只有你能看到这条评论。" in mine
     assert "xiaoming@example.com" not in page
+    # Counted apart: the heading counts what everyone sees.
+    assert '<h2 id="comments-heading">暂无评论</h2>' in page
+    assert "你有 1 条评论正在等待审核。" in page
+
+
+def test_a_reply_form_shows_the_comment_it_answers(client):
+    article = make_article()
+    parent = Comment.objects.create(
+        article=article, name="李雷", body="请问术后多久可以跑步？", language="zh-hans",
+        status=Comment.Status.APPROVED,
+    )  # fmt: skip
+    page = client.get(f"/zh-hans/articles/{article.slug}/?reply_to={parent.pk}").content.decode()
+    quoted = page.split('<blockquote class="replying-to"')[1].split("</blockquote>")[0]
+    assert "李雷" in quoted and "请问术后多久可以跑步？" in quoted
 
 
 def test_pending_comment_is_invisible_to_everyone_else(client, django_user_model):

@@ -67,6 +67,12 @@ def comment_section(context, article):
                 for comment in comments
                 for item in (comment, *comment["replies"])
             ),
+            # The visitor's own comments still waiting, counted apart: only they see them.
+            "own_pending_count": sum(
+                item["status"] != Comment.Status.APPROVED
+                for comment in comments
+                for item in (comment, *comment["replies"])
+            ),
             "comments_closed": comments_closed(article),
             "comment_form": form,
         },
@@ -90,6 +96,8 @@ def comment_list(comments, closed=False):
     staff, pending = escape(_("Staff")), escape(_("Awaiting moderation"))
     staff = f'<span class="badge">{staff}</span>'
     pending = f'<span class="badge badge-pending">{pending}</span>'
+    only_you = escape(_("Only you can see this comment until a moderator approves it."))
+    only_you = f'<p class="comment-note" role="status">{only_you}</p>'
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
     show_date = formatter(get_language(), "DATETIME_FORMAT")
@@ -115,7 +123,7 @@ def comment_list(comments, closed=False):
             f'<span class="comment-lang">{in_language.get(code, language)}</span>'
             f"{'' if approved else pending}</header>"
             f'<div class="comment-body" lang="{language}">{_text(comment["body"])}</div>'
-            f"{action}</article>"
+            f"{'' if approved else only_you}{action}</article>"
         )
 
     items = []
