@@ -43,14 +43,21 @@ system-deps:
 messages: $(VENV)/.runtime demo-system-deps
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# The demo runs as production does (debug off: the site's own 404 and 500 pages, the page
+# cache), over plain HTTP on this machine, with a secret key of its own kept in var/.
+DEMO_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SITE_URL=http://127.0.0.1:$(PORT) \
+	DJANGO_SECRET_KEY="$$(cat var/demo-secret-key)"
+
 demo: $(VENV)/.runtime messages
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v 0
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --no-input -v 0
+	@mkdir -p var && test -s var/demo-secret-key \
+		|| $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py load_demo --force
+	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops it)"
-	DJANGO_DEBUG=1 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker' EXIT; \
-	DJANGO_DEBUG=1 $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
+	$(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
 		--access-logfile - --no-control-socket
 
 # Production: settings from the environment (DJANGO_SECRET_KEY and DJANGO_SITE_URL at least),
