@@ -8,6 +8,7 @@ from playwright.sync_api import sync_playwright
 from tests.live import PASSWORD, LiveSite
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

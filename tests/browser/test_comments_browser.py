@@ -16,7 +16,11 @@ def post_comment(page, site, lang, name, body):
     page.fill("#id_name", name)
     page.fill("#id_body", body)
     page.click(".comment-form button[type=submit]")
-    page.wait_for_url(f"{site.url}/{lang}/articles/{ARTICLE}/#comments")
+    page.wait_for_url(f"{site.url}/{lang}/articles/{ARTICLE}/#comment-*")
+    # Where the visitor lands: their comment, saying who can see it.
+    mine = page.locator(".comment-pending", has_text=body)
+    expect(mine.locator(".comment-note")).to_be_visible()
+    assert page.evaluate("location.hash") == f"#{mine.get_attribute('id')}"
 
 
 def approve_in_admin(page, site, *bodies):
@@ -67,7 +71,7 @@ def test_comment_posted_moderated_and_shown_without_javascript(site, no_js):
     reader.fill("#id_name", "Coach")
     reader.fill("#id_body", reply)
     reader.click(".comment-form button[type=submit]")
-    reader.wait_for_url(f"{site.url}/en/articles/{ARTICLE}/#comments")
+    reader.wait_for_url(f"{site.url}/en/articles/{ARTICLE}/#comment-*")
     assert "awaiting moderation" in reader.locator(".messages").inner_text()
     approve_in_admin(moderator, site, reply)
 

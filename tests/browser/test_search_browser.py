@@ -11,7 +11,7 @@ def test_a_phone_reader_opens_the_menu_and_searches_in_chinese_without_javascrip
     page.goto(f"{site.url}/zh-hans/")
     search_box = page.locator(".site-menu input[name=q]")
     assert not search_box.is_visible()  # folded away until the menu is opened
-    assert not page.locator(".site-search.wide").is_visible()
+    assert not page.locator(".site-search.on-desktop").is_visible()
     page.click(".site-menu summary")
     assert search_box.is_visible()
     assert page.locator(".site-menu .site-nav a", has_text="治疗").is_visible()
@@ -28,10 +28,10 @@ def test_a_phone_reader_opens_the_menu_and_searches_in_chinese_without_javascrip
 def test_a_desktop_reader_sees_categories_and_search_in_the_header(site, page):
     page.goto(f"{site.url}/en/")
     assert not page.locator(".site-menu").is_visible()
-    page.locator(".site-nav.wide a", has_text="Treatment").click()
+    page.locator(".site-nav.on-desktop a", has_text="Treatment").click()
     page.wait_for_url(f"{site.url}/en/categories/treatment/")
-    page.fill(".site-search.wide input[name=q]", "stem cells")
-    page.press(".site-search.wide input[name=q]", "Enter")
+    page.fill(".site-search.on-desktop input[name=q]", "stem cells")
+    page.press(".site-search.on-desktop input[name=q]", "Enter")
     page.wait_for_url(f"{site.url}/en/search/?q=stem+cells")
     assert page.locator(".result a").first.get_attribute("href") == f"/en/articles/{SEED}/"
     screenshot(page, "search-1280-en")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import DOCS, screenshot
 
 SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
 
@@ -48,4 +48,6 @@ def test_pages_render_at_phone_and_desktop_widths(site, browser, width, lang):
         if name == "article":
             assert page.evaluate("document.querySelector('.cover img').naturalWidth") > 0
         screenshot(page, f"{name}-{lang}-{width}")
+        # The README shows these: what a reader sees first, at each width.
+        page.screenshot(path=DOCS / f"{name}-{lang}-{width}.jpg", type="jpeg", quality=70)
     context.close()
