@@ -1,33 +1,70 @@
 """Editors write articles here: one tab per language, rich text, cover, related links."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models
+from django.forms import modelform_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.languages import html_lang, language_codes
 
+from . import revisions, translations
 from .images import CoverFormField
 from .models import Article, Category, Page, Person, RelatedLink
 
+STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
 
-class MissingLanguageFilter(admin.SimpleListFilter):
+
+class TranslationFilter(admin.SimpleListFilter):
+    """Each language: missing, stale (the other language changed since) or up to date."""
+
     title = _("translation")
-    parameter_name = "missing"
+    parameter_name = "translation"
 
     def lookups(self, request, model_admin):
         return [
-            ("en", _("Missing English")),
-            ("zh-hans", _("Missing Chinese")),
+            (f"{code}:{status}", f"{name}: {STATUS_WORDS[status]}")
+            for code, name in settings.LANGUAGES
+            for status in ("missing", "stale", "current")
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in language_codes():
-            return queryset.missing_in(self.value())
+        code, _sep, status = (self.value() or "").partition(":")
+        if code not in language_codes():
+            return queryset
+        if status == "missing":
+            return queryset.missing_in(code)
+        stale = queryset.stale_in(code)
+        if status == "stale":
+            return stale
+        if status == "current":
+            return queryset.available_in(code).exclude(pk__in=stale.values("pk"))
         return queryset
+
+
+class ArticleForm(forms.ModelForm):
+    revision_note = forms.CharField(
+        label=_("Note on this change"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept with the revision, in the history."),
+    )
+    minor_change = forms.BooleanField(
+        label=_("Minor change (a typo): translations stay up to date"), required=False
+    )
 
 
 class RelatedLinkInline(admin.TabularInline):
@@ -67,10 +104,19 @@ class PageAdmin(RichTextAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(RichTextAdmin):
-    list_display = ["thumbnail", "__str__", "category", "status", "publish_at", "languages"]
+class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
+    form = ArticleForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    object_history_list_template = "admin/articles/article/history_list.html"
+    history_list_display = ["changes"]
+    list_display = ["thumbnail", "__str__", "category", "status", "publish_at", "translations"]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["status", "category", MissingLanguageFilter]
+    list_filter = ["status", "category", TranslationFilter]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
@@ -85,7 +131,162 @@ class ArticleAdmin(RichTextAdmin):
         (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),
+        (_("This change"), {"fields": ["revision_note", "minor_change"]}),
     ]
+
+    # Revisions: one per save of the form, written once the authors and related links
+    # are saved too, with the editor's note (articles.revisions).
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("revision_note", "")
+        obj.minor_change = form.cleaned_data.get("minor_change", False)
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        del article.skip_history_when_saving
+        article._history_user = request.user
+        Article.revisions.record(article, created=not change)
+
+    def changes(self, record):
+        return revisions.sentence(record.prev_record, record)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "translations/", view(self.translation_report), name="articles_translation_report"
+            ),
+            path(
+                "<int:pk>/revisions/<int:history_id>/",
+                view(self.revision_view),
+                name="articles_article_revision",
+            ),
+            path(
+                "<int:pk>/translate/<str:language>/",
+                view(self.translate_view),
+                name="articles_article_translate",
+            ),
+            path(
+                "<int:pk>/mark-current/<str:language>/",
+                view(self.mark_current_view),
+                name="articles_article_mark_current",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, pk, change=False):
+        article = get_object_or_404(Article, pk=pk)
+        allowed = self.has_change_permission if change else self.has_view_or_change_permission
+        if not allowed(request, article):
+            raise PermissionDenied
+        return article
+
+    def revision_view(self, request, pk, history_id):
+        """One revision: what it changed, field by field and language by language, and a
+        button that restores it."""
+        article = self._article(request, pk)
+        record = get_object_or_404(article.history.all(), history_id=history_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+            revisions.restore(article, record, request.user)
+            self.message_user(
+                request, _("The revision was restored; the restore is a revision too.")
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        previous = record.prev_record
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Revision of %(date)s")
+            % {
+                "date": formats.date_format(
+                    timezone.localtime(record.history_date), "DATETIME_FORMAT"
+                )
+            },
+            "article": article,
+            "record": record,
+            "sentence": revisions.sentence(previous, record),
+            "diffs": revisions.field_diffs(previous, record) if previous else [],
+            "can_restore": self.has_change_permission(request, article),
+        }
+        return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    def mark_current_view(self, request, pk, language):
+        if request.method != "POST" or language not in language_codes():
+            raise Http404
+        article = self._article(request, pk, change=True)
+        article.mark_translation_current(language)
+        Article.objects.filter(pk=article.pk).update(
+            **{
+                Article._stamp("synced", language): getattr(
+                    article, Article._stamp("synced", language)
+                )
+            }
+        )
+        self.message_user(request, _("Marked as up to date."))
+        return redirect("admin:articles_article_change", article.pk)
+
+    def translate_view(self, request, pk, language):
+        """Both languages side by side: the other language's changes since this one was
+        last written against it, and this language's title, summary and body to edit."""
+        if language not in language_codes():
+            raise Http404
+        article = self._article(request, pk, change=request.method == "POST")
+        fields = [build_localized_fieldname(n, language) for n in ("title", "summary", "body")]
+        Form = modelform_factory(Article, fields=fields)
+        form = Form(request.POST or None, instance=article)
+        if request.method == "POST" and form.is_valid():
+            article = form.save(commit=False)
+            article._change_reason = _("Translated")
+            article._history_user = request.user
+            article.full_clean()
+            article.save()
+            self.message_user(request, _("The translation was saved and is up to date."))
+            return redirect("admin:articles_article_change", article.pk)
+        source = Article.other_language(language)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Translate into %(language)s")
+            % {"language": dict(settings.LANGUAGES)[language]},
+            "article": article,
+            "form": form,
+            "media": Media.from_media(self.media + form.media, nonce=request.csp_nonce),
+            "source_language": dict(settings.LANGUAGES)[source],
+            "source": {
+                name: getattr(article, build_localized_fieldname(name, source))
+                for name in ("title", "summary", "body")
+            },
+            "changes": translations.changes_since_sync(article, language),
+        }
+        return TemplateResponse(request, "admin/articles/article/translate.html", context)
+
+    def translation_report(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Missing and stale translations"),
+            "rows": translations.report(),
+        }
+        return TemplateResponse(request, "admin/articles/article/translation_report.html", context)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context["stale"] = [
+                {
+                    "language": code,
+                    "name": name,
+                    "changes": translations.changes_since_sync(obj, code),
+                }
+                for code, name in settings.LANGUAGES
+                if obj.translation_status(code) == "stale"
+            ]
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):
@@ -98,9 +299,17 @@ class ArticleAdmin(RichTextAdmin):
             round(64 * height / width),
         )
 
-    @admin.display(description=_("languages"))
-    def languages(self, article):
-        return " / ".join(html_lang(code) for code in article.available_languages()) or "—"
+    @admin.display(description=_("translations"))
+    def translations(self, article):
+        return format_html_join(
+            " ",
+            '<span class="translation-status status-{}">{}: {}</span>',
+            [
+                (status, name, STATUS_WORDS[status])
+                for code, name in settings.LANGUAGES
+                for status in [article.translation_status(code)]
+            ],
+        )
 
     @admin.display(description=_("view on site"))
     def view_on_site_links(self, article):

@@ -126,6 +126,18 @@ class ArticleQuerySet(models.QuerySet):
     def missing_in(self, language):
         return self.filter(**{build_localized_fieldname("available", language): False})
 
+    def stale_in(self, language):
+        """Written in ``language`` and in the other, which changed since (see
+        ``Article.translation_status``)."""
+        other = Article.other_language(language)
+        changed, synced = Article._stamp("changed", other), Article._stamp("synced", language)
+        return (
+            self.available_in(language)
+            .available_in(other)
+            .filter(Q(**{f"{synced}__isnull": True}) | Q(**{f"{changed}__gt": F(synced)}))
+            .exclude(**{f"{changed}__isnull": True})
+        )
+
     def next_visibility_change(self):
         """The next moment ``published()`` will hold more articles than now, or None."""
         now = timezone.now()
@@ -226,6 +238,13 @@ class Article(models.Model):
     # Derived in save() from is_available_in(), so lists can filter without reading bodies.
     available_zh_hans = models.BooleanField(default=False, editable=False)
     available_en = models.BooleanField(default=False, editable=False)
+    # Translation status (see ``translation_status``): when each language's title, summary
+    # or body last changed, and which change of the other language it was last written or
+    # checked against (that language's ``changed_*`` at the time).
+    changed_zh_hans = models.DateTimeField(null=True, editable=False)
+    changed_en = models.DateTimeField(null=True, editable=False)
+    synced_zh_hans = models.DateTimeField(null=True, editable=False)
+    synced_en = models.DateTimeField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     related = models.ManyToManyField(
@@ -258,7 +277,77 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_content = {code: instance._content(code) for code in language_codes()}
         return instance
+
+    def _content(self, language):
+        """What a translation is made from: title, summary and body in ``language`` (None
+        when a field was not loaded)."""
+        names = [build_localized_fieldname(n, language) for n in ("title", "summary", "body")]
+        if any(name not in self.__dict__ for name in names):
+            return None
+        return tuple(self.__dict__[name] or "" for name in names)
+
+    @staticmethod
+    def _stamp(prefix, language):
+        return f"{prefix}_{language.replace('-', '_')}"
+
+    @staticmethod
+    def other_language(language):
+        return next(code for code in language_codes() if code != language)
+
+    def translation_status(self, language):
+        """``missing``, ``stale`` (the other language changed since this one was written or
+        checked against it) or ``current``."""
+        if not getattr(self, build_localized_fieldname("available", language)):
+            return "missing"
+        other = self.other_language(language)
+        changed = getattr(self, self._stamp("changed", other))
+        synced = getattr(self, self._stamp("synced", language))
+        other_exists = getattr(self, build_localized_fieldname("available", other))
+        if other_exists and changed and (synced is None or changed > synced):
+            return "stale"
+        return "current"
+
+    def stale_notice(self):
+        """For a visitor on a stale translation: the other version's language, URL and the
+        day it changed; else None."""
+        language = translation.get_language()
+        if self.translation_status(language) != "stale":
+            return None
+        other = self.other_language(language)
+        return {
+            "name": dict(settings.LANGUAGES)[other],
+            "lang": languages.html_lang(other),
+            "url": self.url_in(other),
+            "changed": getattr(self, self._stamp("changed", other)),
+        }
+
+    def mark_translation_current(self, language):
+        """Record that ``language`` was checked against the other language as it is now."""
+        changed = getattr(self, self._stamp("changed", self.other_language(language)))
+        setattr(self, self._stamp("synced", language), changed)
+
+    def _record_changes(self, before, minor=False):
+        """Called by ``save()``: stamp the languages whose text changed. A language edited
+        is taken as written against the other as it stands, and the other turns stale;
+        unless the change is ``minor`` (a typo), or is translating: a first version, or
+        the update of a stale one."""
+        loaded = getattr(self, "_loaded_content", {})
+        edited = [
+            code
+            for code in language_codes()
+            if self._content(code) is not None and self._content(code) != loaded.get(code)
+        ]
+        now = timezone.now()
+        for code in edited:
+            setattr(self, self._stamp("changed", code), now)
+        for code in edited:
+            self.mark_translation_current(code)
+        translating = all(before[code] in ("missing", "stale") for code in edited)
+        for code in language_codes():
+            if code not in edited and before[code] == "current" and (minor or translating):
+                self.mark_translation_current(code)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -405,10 +494,12 @@ class Article(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
+        before = {code: self.translation_status(code) for code in language_codes()}
         for code in language_codes():
             field = build_localized_fieldname("body", code)
             setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
             setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
+        self._record_changes(before, minor=getattr(self, "minor_change", False))
         if self.cover and not self.cover._committed:
             self.cover_renditions = images.store_upload(self.cover)
         elif not self.cover:
@@ -419,6 +510,7 @@ class Article(models.Model):
             PreviousSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
         PreviousSlug.objects.filter(slug=self.slug).delete()
         self._loaded_slug = self.slug
+        self._loaded_content = {code: self._content(code) for code in language_codes()}
 
 
 def _translated_field(model, path):

@@ -38,6 +38,7 @@ _cleaner = nh3.Cleaner(
 _EMPTY = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 
 
+_SPACES = re.compile(r"\s+")
 _H2 = re.compile(r"<h2(?: id=\"[^\"]*\")?>(.*?)</h2>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -74,7 +75,8 @@ def _anchor(heading, taken):
 
 def plain_text(markup):
     """The readable text of sanitized HTML, block elements kept apart by spaces."""
-    return html.unescape(nh3.clean(markup.replace("<", " <"), tags=set())).strip()
+    text = html.unescape(nh3.clean(markup.replace("<", " <"), tags=set()))
+    return _SPACES.sub(" ", text).strip()
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

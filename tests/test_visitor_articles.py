@@ -133,7 +133,9 @@ def test_the_missing_translation_page_shows_the_version_there_is_and_newer_artic
     assert response.status_code == 404
     page = response.content.decode()
     assert '<meta name="robots" content="noindex">' in page
-    version = page.split('<article class="card other-version" lang="zh-Hans">')[1].split("</article>")[0]
+    version = page.split('<article class="card other-version" lang="zh-Hans">')[1].split(
+        "</article>"
+    )[0]
     assert article.title_zh_hans in version and "中文摘要" in version and "<img" in version
     assert "The article exists in 简体中文" in page
     newest = page.split('class="newest"')[1]
