@@ -1,9 +1,15 @@
 """The moderation queue: pending comments first, bulk decisions, staff replies."""
 
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -68,9 +74,30 @@ class StaffReplyInline(admin.StackedInline):
         return formset
 
 
+ROW_DECISIONS = [
+    (Comment.Status.APPROVED, _("Approve")),
+    (Comment.Status.SPAM, _("Spam")),
+    (Comment.Status.REJECTED, _("Reject")),
+]
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "name", "status", "language", "article_link", "created_at"]
+    change_list_template = "admin/comments/comment/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    list_display = [
+        "excerpt",
+        "name",
+        "status",
+        "held_because",
+        "language",
+        "article_link",
+        "created_at",
+        "decide",
+    ]
     list_display_links = ["excerpt"]
     list_filter = ["status", "language", "by_staff", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "body"]
@@ -101,6 +128,95 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     ]
     inlines = [StaffReplyInline]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/moderate/<str:status>/",
+                view(self.moderate_view),
+                name="comments_comment_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk, status):
+        """One click on a row: POST only (with the form's CSRF token), then back to the queue
+        with a message that can undo it."""
+        if request.method != "POST" or status not in Comment.Status.values:
+            raise Http404
+        comment = get_object_or_404(Comment, pk=pk)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        previous = comment.status
+        comment.moderate(status, request.user)
+        comment.save()
+        undo = reverse("admin:comments_comment_moderate", args=[comment.pk, previous])
+        self.message_user(
+            request,
+            format_html(
+                '{} <form method="post" action="{}" class="inline-undo">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<button type="submit" class="button">{}</button></form>',
+                _("“%(comment)s” marked “%(status)s”.")
+                % {
+                    "comment": Truncator(comment.body).chars(30),
+                    "status": comment.get_status_display(),
+                },
+                undo,
+                get_token(request),
+                _("Undo"),
+            ),
+            messages.SUCCESS,
+        )
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = reverse("admin:comments_comment_changelist")
+        return redirect(back)
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(Comment.objects.values_list("status").annotate(n=Count("id")).order_by())
+        current = request.GET.get("status__exact")
+        tabs = [
+            {
+                "status": status,
+                "label": label,
+                "count": counts.get(status, 0),
+                "current": current == status,
+            }
+            for status, label in Comment.Status.choices
+        ]
+        return super().changelist_view(request, {"status_tabs": tabs, **(extra_context or {})})
+
+    @admin.display(description=_("decide"))
+    def decide(self, comment):
+        """One-click buttons: they submit the list's form (and its CSRF token) to
+        ``moderate_view``; the reply link opens the comment with its reply form."""
+        buttons = format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            [
+                (reverse("admin:comments_comment_moderate", args=[comment.pk, status]), label)
+                for status, label in ROW_DECISIONS
+                if comment.status != status
+            ],
+        )
+        reply = ""
+        if comment.parent_id is None:
+            url = reverse("admin:comments_comment_change", args=[comment.pk])
+            reply = format_html(
+                ' <a class="button" href="{}#replies-group">{}</a>', url, _("Reply")
+            )
+        return format_html("{}{}", buttons, reply)
+
+    @admin.display(description=_("why held"))
+    def held_because(self, comment):
+        parts = []
+        if comment.spam_reason:
+            parts.append(comment.spam_reason)
+        if comment.parent_id:
+            parts.append(_("reply to #%(id)s") % {"id": comment.parent_id})
+        return "; ".join(str(p) for p in parts) or "—"
 
     def get_ordering(self, request):
         # The queue: pending first, then the newest.

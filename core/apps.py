@@ -11,7 +11,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from django.conf import settings
+        from django.contrib import admin
+
         post_migrate.connect(analyze_sqlite, sender=self)
+        # The admin names the site, not "Django administration", in either language.
+        admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 
 def analyze_sqlite(using="default", **kwargs):

@@ -173,9 +173,9 @@ def test_missing_translation_filters_and_search(client, editor):
     zh_only = make_article(en=False, title_zh_hans="只有中文")
     en_only = make_article(zh=False, title_en="Only English")
     client.force_login(editor)
-    missing_en = client.get("/admin/articles/article/?missing=en").content.decode()
+    missing_en = client.get("/admin/articles/article/?translation=en:missing").content.decode()
     assert "只有中文" in missing_en and "Only English" not in missing_en
-    missing_zh = client.get("/admin/articles/article/?missing=zh-hans").content.decode()
+    missing_zh = client.get("/admin/articles/article/?translation=zh-hans:missing").content.decode()
     assert "Only English" in missing_zh and "只有中文" not in missing_zh
     assert "Only English" in client.get("/admin/articles/article/?q=Only").content.decode()
     assert zh_only.pk != en_only.pk
