@@ -21,11 +21,33 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.languages import html_lang, language_codes
 
-from . import revisions, translations
+from . import revisions, richtext, translations
 from .images import CoverFormField
 from .models import Article, Category, Page, Person, RelatedLink
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Live, scheduled (published, its time still to come) or draft."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+
+    def queryset(self, request, queryset):
+        live = queryset.published()
+        if self.value() == "live":
+            return live
+        if self.value() == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED).exclude(
+                pk__in=live.values("pk")
+            )
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
 
 
 class TranslationFilter(admin.SimpleListFilter):
@@ -65,6 +87,31 @@ class ArticleForm(forms.ModelForm):
     minor_change = forms.BooleanField(
         label=_("Minor change (a typo): translations stay up to date"), required=False
     )
+    confirm_removal = forms.BooleanField(
+        label=_("Yes, remove that language version (its page will answer 404)"), required=False
+    )
+
+    def clean(self):
+        """Emptying a language's title or body of a published article takes its page off
+        the site: the editor confirms it first."""
+        data = super().clean()
+        article = self.instance
+        if (
+            article.pk
+            and article.status == Article.Status.PUBLISHED
+            and not data.get("confirm_removal")
+        ):
+            for code, name in settings.LANGUAGES:
+                had = getattr(article, build_localized_fieldname("available", code))
+                fields = [build_localized_fieldname(f, code) for f in ("title", "body")]
+                if had and any(f in data and not richtext.sanitize(data[f] or "") for f in fields):
+                    raise forms.ValidationError(
+                        _(
+                            "This removes the %(language)s version of a published article: its page will answer 404. Tick the confirmation below to go ahead."
+                        )
+                        % {"language": name}
+                    )
+        return data
 
 
 class RelatedLinkInline(admin.TabularInline):
@@ -114,24 +161,24 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     object_history_list_template = "admin/articles/article/history_list.html"
     history_list_display = ["changes"]
-    list_display = ["thumbnail", "__str__", "category", "status", "publish_at", "translations"]
+    list_display = ["thumbnail", "__str__", "category", "state", "publish_at", "translations"]
     list_display_links = ["thumbnail", "__str__"]
-    list_filter = ["status", "category", TranslationFilter]
+    list_filter = [StateFilter, "category", TranslationFilter]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
     autocomplete_fields = ["category", "authors", "reviewer"]
     inlines = [RelatedLinkInline]
-    readonly_fields = ["view_on_site_links"]
+    readonly_fields = ["view_on_site_links", "cover_preview"]
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
-        (_("Cover image"), {"fields": ["cover", "cover_alt"]}),
+        (_("Cover image"), {"fields": ["cover", "cover_preview", "cover_alt"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),
-        (_("This change"), {"fields": ["revision_note", "minor_change"]}),
+        (_("This change"), {"fields": ["revision_note", "minor_change", "confirm_removal"]}),
     ]
 
     # Revisions: one per save of the form, written once the authors and related links
@@ -287,6 +334,28 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 if obj.translation_status(code) == "stale"
             ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, article):
+        if article.status == Article.Status.DRAFT:
+            return _("Draft")
+        if article.publish_at > timezone.now():
+            when = formats.date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
+            return format_html(
+                '<span class="scheduled">{}</span>', _("Scheduled for %(when)s") % {"when": when}
+            )
+        return _("Live")
+
+    @admin.display(description=_("uploaded cover"))
+    def cover_preview(self, article):
+        if not article.cover_renditions:
+            return "—"
+        width, height, name = article.cover_renditions["jpg"][0]
+        return format_html(
+            '<img src="{}" alt="" width="240" height="{}" class="cover-preview">',
+            default_storage.url(name),
+            round(240 * height / width),
+        )
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):

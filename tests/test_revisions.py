@@ -215,3 +215,50 @@ def test_moderators_reach_no_article_page_and_editors_reach_revisions(client, ed
     ).status_code in (302, 403)
     article.refresh_from_db()
     assert re.match(r"English title \d+", article.title_en)
+
+
+def test_scheduled_articles_show_as_such_with_their_time_and_a_filter(client, editor):
+    from datetime import timedelta
+
+    live = make_article(title_en="Live one")
+    later = make_article(title_en="Later one", publish_at=timezone.now() + timedelta(days=2))
+    draft = make_article(title_en="Draft one", status=Article.Status.DRAFT)
+    client.force_login(editor)
+    page = client.get("/admin/articles/article/").content.decode()
+    (row,) = [chunk for chunk in page.split("</tr>") if "Later one" in chunk]
+    assert "Scheduled for" in row
+    scheduled = client.get("/admin/articles/article/", {"state": "scheduled"}).content.decode()
+    assert "Later one" in scheduled and "Live one" not in scheduled and "Draft one" not in scheduled
+    assert {live.pk, later.pk, draft.pk}
+    zh = client.get("/admin/articles/article/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已排期" in zh
+
+
+def test_removing_a_language_of_a_published_article_asks_first(client, editor):
+    article = make_article()
+    client.force_login(editor)
+    data = article_form(
+        article.category, slug=article.slug, title_zh_hans=article.title_zh_hans,
+        body_zh_hans=article.body_zh_hans, title_en="", body_en="<p></p>",
+        cover_alt_zh_hans="", cover_alt_en="",
+    )  # fmt: skip
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert "its page will answer 404" in response.content.decode()
+    article.refresh_from_db()
+    assert article.available_en
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/", {**data, "confirm_removal": "on"}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert not article.available_en
+
+
+def test_an_uploaded_cover_shows_beside_its_alt_texts(client, editor):
+    from .factories import upload
+
+    article = make_article(cover=upload(), cover_alt_en="Alt", cover_alt_zh_hans="替代")
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'class="cover-preview"' in page and "/media/covers/renditions/" in page
