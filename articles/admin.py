@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from js_asset import Media
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
@@ -90,6 +91,32 @@ class ArticleForm(forms.ModelForm):
     confirm_removal = forms.BooleanField(
         label=_("Yes, remove that language version (its page will answer 404)"), required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Letters, digits and hyphens; shared by both languages. Left empty, it is made "
+                "from the English title, or from the pinyin of the Chinese title."
+            )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug:
+            return slug
+        title = self.data.get("title_en") or ""
+        if not slugify(title):
+            from pypinyin import lazy_pinyin  # its dictionary loads only when needed
+
+            title = " ".join(lazy_pinyin(self.data.get("title_zh_hans") or ""))
+        base = slugify(title)[:100] or "article"
+        slug, n = base, 1
+        taken = Article.objects.exclude(pk=self.instance.pk)
+        while taken.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def clean(self):
         """Emptying a language's title or body of a published article takes its page off

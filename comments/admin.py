@@ -2,7 +2,19 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -15,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.pagecache import bump
+from core.params import parse_id
 
 from .apps import scope
 from .models import Comment, DisallowedWord
@@ -69,9 +82,36 @@ class StaffReplyInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         name_field = formset.form.base_fields["name"]
-        name_field.initial = request.user.get_full_name() or request.user.get_username()
+        # The name readers see: the staff member's own, never their login name.
+        name_field.initial = request.user.get_full_name() or _("Editorial team")
         formset.form.base_fields["status"].initial = Comment.Status.APPROVED
         return formset
+
+
+def same_sender(comment_pk):
+    """Comments from the sender of ``comment_pk``: the same email, or the same address hash."""
+    comment = Comment.objects.filter(pk=comment_pk).values("email", "ip_hash").first() or {}
+    match = Q(pk=comment_pk)
+    if comment.get("email"):
+        match |= Q(email=comment["email"])
+    if comment.get("ip_hash"):
+        match |= Q(ip_hash=comment["ip_hash"])
+    return match
+
+
+class SenderFilter(admin.SimpleListFilter):
+    """Reached from a row's "from this sender" count; shown only while it applies."""
+
+    title = _("sender")
+    parameter_name = "sender"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, _("Same sender as #%(id)s") % {"id": value})] if value else []
+
+    def queryset(self, request, queryset):
+        pk = parse_id(self.value())
+        return queryset.filter(same_sender(pk)) if pk is not None else queryset
 
 
 ROW_DECISIONS = [
@@ -93,13 +133,20 @@ class CommentAdmin(admin.ModelAdmin):
         "name",
         "status",
         "held_because",
+        "from_sender",
         "language",
         "article_link",
         "created_at",
         "decide",
     ]
     list_display_links = ["excerpt"]
-    list_filter = ["status", "language", "by_staff", ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "language",
+        "by_staff",
+        ("article", admin.RelatedOnlyFieldListFilter),
+        SenderFilter,
+    ]
     search_fields = ["name", "body"]
     list_select_related = ["article"]
     list_per_page = 50
@@ -208,6 +255,28 @@ class CommentAdmin(admin.ModelAdmin):
                 ' <a class="button" href="{}#replies-group">{}</a>', url, _("Reply")
             )
         return format_html("{}{}", buttons, reply)
+
+    def get_queryset(self, request):
+        others = Comment.objects.exclude(pk=OuterRef("pk")).filter(
+            Q(email=OuterRef("email"), email__gt="")
+            | Q(ip_hash=OuterRef("ip_hash"), ip_hash__gt="")
+        )
+        count = others.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+        return super().get_queryset(request).annotate(sender_count=Coalesce(Subquery(count), 0))
+
+    @admin.display(description=_("from this sender"), ordering="sender_count")
+    def from_sender(self, comment):
+        """How many other comments the same sender wrote (email or address), linked."""
+        if not comment.sender_count:
+            return "—"
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?sender={}">{}</a>',
+            url,
+            comment.pk,
+            ngettext("%(count)d other", "%(count)d others", comment.sender_count)
+            % {"count": comment.sender_count},
+        )
 
     @admin.display(description=_("why held"))
     def held_because(self, comment):

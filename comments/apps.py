@@ -16,6 +16,7 @@ class CommentsConfig(AppConfig):
 
         pagecache.register_private_cookie(own.COOKIE)
         pagecache.register_uncached_parameter("reply_to")
+        pagecache.register_uncached_parameter("moderating")
         pagecache.register_page_scope("articles:detail", lambda kwargs: scope(kwargs["slug"]))
         pagecache.register_response_hook(own.remember_form_seen)
         post_save.connect(comment_changed, sender=Comment, dispatch_uid="pages-Comment")

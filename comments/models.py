@@ -105,6 +105,9 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # The queue's "from this sender" counts.
+            models.Index(fields=["email"]),
+            models.Index(fields=["ip_hash"]),
         ]
 
     def __str__(self):
@@ -123,7 +126,9 @@ class Comment(models.Model):
         return approved in (self.status, getattr(self, "loaded_status", None))
 
     def get_absolute_url(self):
-        return f"{self.article.url_in(self.language)}#comment-{self.pk}"
+        """Where the comment stands; a waiting one is shown there to moderators only."""
+        query = "" if self.status == self.Status.APPROVED else f"?moderating={self.pk}"
+        return f"{self.article.url_in(self.language)}{query}#comment-{self.pk}"
 
     def moderate(self, status, user):
         self.status = status

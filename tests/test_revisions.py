@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, RelatedLink
 
-from .factories import make_article
+from .factories import make_article, make_category
 from .test_editor_admin import article_form
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_in_english")]
@@ -262,3 +262,15 @@ def test_an_uploaded_cover_shows_beside_its_alt_texts(client, editor):
     client.force_login(editor)
     page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert 'class="cover-preview"' in page and "/media/covers/renditions/" in page
+
+
+def test_an_empty_slug_is_made_from_the_english_title_or_the_pinyin(client, editor):
+    category = make_category()
+    client.force_login(editor)
+    data = article_form(category, slug="", title_en="", body_en="", cover_alt_en="",
+                        cover_alt_zh_hans="", title_zh_hans="干细胞治疗腰突")  # fmt: skip
+    assert client.post("/admin/articles/article/add/", data).status_code == 302
+    assert Article.objects.filter(slug="gan-xi-bao-zhi-liao-yao-tu").exists()
+    data.update(slug="", title_en="Stem Cells", body_en="<p>x</p>", title_zh_hans="另一篇")
+    assert client.post("/admin/articles/article/add/", data).status_code == 302
+    assert Article.objects.filter(slug="stem-cells").exists()

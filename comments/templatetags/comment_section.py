@@ -45,6 +45,12 @@ def comment_section(context, article):
     """
     request = context["request"]
     own_ids = own_comment_ids(request)
+    # A moderator's "view on site" of a waiting comment shows it in place.
+    moderating = parse_id(request.GET.get("moderating"))
+    if moderating is not None and request.user.has_perm("comments.change_comment"):
+        own_ids = [*own_ids, moderating]
+    else:
+        moderating = None
     form = context.get("comment_form")
     reply_pk = parse_id(request.GET.get("reply_to"))
     shared = form is None and reply_pk is None and not own_ids
@@ -75,6 +81,7 @@ def comment_section(context, article):
             ),
             "comments_closed": comments_closed(article),
             "comment_form": form,
+            "moderating": moderating is not None,
         },
     )
     if shared:
@@ -88,7 +95,7 @@ def _text(value):
 
 
 @register.simple_tag
-def comment_list(comments, closed=False):
+def comment_list(comments, closed=False, moderating=False):
     """``<ol>`` of comment rows (``CommentQuerySet.thread``); open articles get Reply links."""
     if not comments:
         return ""
@@ -96,7 +103,11 @@ def comment_list(comments, closed=False):
     staff, pending = escape(_("Staff")), escape(_("Awaiting moderation"))
     staff = f'<span class="badge">{staff}</span>'
     pending = f'<span class="badge badge-pending">{pending}</span>'
-    only_you = escape(_("Only you can see this comment until a moderator approves it."))
+    only_you = escape(
+        _("Awaiting moderation: visitors do not see it yet.")
+        if moderating
+        else _("Only you can see this comment until a moderator approves it.")
+    )
     only_you = f'<p class="comment-note" role="status">{only_you}</p>'
     in_language = {"en": escape(_("in English")), "zh-hans": escape(_("in Chinese"))}
     reply = escape(_("Reply"))
