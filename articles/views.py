@@ -94,7 +94,7 @@ def page_detail(request, slug):
 @require_safe
 def article_detail(request, slug):
     language = translation.get_language()
-    articles = site_articles().select_related("category", "reviewer")
+    articles = site_articles().select_related("category")
     preview = can_preview(request.user)
     if not preview:
         articles = articles.published()
