@@ -6,16 +6,20 @@ only, so no operator or punctuation a visitor types can reach FTS5's syntax.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Window
-from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
-from articles.models import Article
+from articles.models import Article, detail_url_pattern, read_datetime, visible_sql
 from core.languages import language_codes
 
-ARTICLE_ID = (
-    f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
-)
+TABLE = connection.ops.quote_name(Article._meta.db_table)
+ARTICLE_ID = f"{TABLE}.{connection.ops.quote_name('id')}"
+
+
+def category_url_pattern(language):
+    with translation.override(language):
+        return reverse("articles:category", args=["SLUG"]).replace("SLUG", "{}")
 
 
 def _matching(language, phrases, in_title=False):
@@ -34,26 +38,83 @@ def _matching(language, phrases, in_title=False):
     return sql, [expression, language_codes().index(language)]
 
 
-def matching(articles, language, phrases):
-    """The ids of ``articles`` that match every phrase in ``language``, title matches
-    first, then the newest, each with the number of matches: ``(id, total)`` rows.
-
-    Only ids: the ranking then reads the index and nothing of the long article rows,
-    which the caller reads for one page of ids."""
+def _ranking(language, phrases):
+    """SQL of the visible articles matching every phrase in ``language`` (``FROM … WHERE``),
+    the title-match expression, and their parameters."""
     sql, params = _matching(language, phrases)
     title_sql, title_params = _matching(language, phrases, in_title=True)
-    in_title = RawSQL(f"{ARTICLE_ID} IN ({title_sql})", title_params, output_field=BooleanField())  # noqa: S611 (parameters only)
+    visible, visible_params = visible_sql(language)
     # SQLite: ``+id`` and ``available IN (true)`` keep the planner on the covering
     # (available, status, publish_at) index, with the matches as a set to test against,
     # rather than reading each matching article's row, long with both bodies.
     # PostgreSQL keeps long values apart from the rows and plans this well itself.
     plus = "+" if connection.vendor == "sqlite" else ""
-    member = RawSQL(f"{plus}{ARTICLE_ID} IN ({sql})", params, output_field=BooleanField())  # noqa: S611 (parameters only)
-    return (
-        articles.filter(
-            member, **{f"{build_localized_fieldname('available', language)}__in": [True]}
-        )
-        .annotate(in_title=in_title, total=Window(Count("id")))
-        .order_by("-in_title", "-publish_at", "-id")
-        .values_list("id", "total")
+    available = connection.ops.quote_name(build_localized_fieldname("available", language))
+    where = (
+        f"FROM {TABLE} WHERE {visible} AND {TABLE}.{available} IN (%s)"
+        f" AND {plus}{ARTICLE_ID} IN ({sql})"
     )
+    return where, [*visible_params, True, *params], f"{ARTICLE_ID} IN ({title_sql})", title_params
+
+
+def matching(language, phrases, offset, limit):
+    """``(id, total)`` for one page of the visible articles matching every phrase in
+    ``language``: title matches first, then the newest; ``total`` counts them all.
+
+    Written in SQL: built with the ORM (queryset, window, raw parts) this query cost more
+    than the database took to answer it. Visibility is ``visible_sql()``, compiled from
+    ``published().available_in()``; tests/test_search.py checks drafts, scheduled and
+    untranslated articles are never found. Only ids are read: the ranking reads the
+    index, not the long article rows."""
+    where, params, in_title, title_params = _ranking(language, phrases)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ARTICLE_ID}, COUNT(*) OVER () {where}"  # noqa: S608 (no value in the text)
+            f" ORDER BY ({in_title}) DESC, {TABLE}.publish_at DESC, {ARTICLE_ID} DESC"
+            f" LIMIT %s OFFSET %s",
+            [*params, *title_params, limit, offset],
+        )
+        return cursor.fetchall()
+
+
+def count(language, phrases):
+    """How many visible articles match every phrase in ``language``."""
+    where, params, _in_title, _title_params = _ranking(language, phrases)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {where}", params)  # noqa: S608 (no value in the text)
+        return cursor.fetchone()[0]
+
+
+def results(language, ids):
+    """The rows a result shows, for ``ids`` in that order: title, URL, date, category and
+    the entry's plain text (for the snippet), in one query."""
+    if not ids:
+        return []
+    title, category_name = (
+        connection.ops.quote_name(build_localized_fieldname(name, language))
+        for name in ("title", "name")
+    )
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ARTICLE_ID}, {TABLE}.slug, {TABLE}.{title}, {TABLE}.publish_at,"  # noqa: S608 (no value in the text)
+            f" c.slug, c.{category_name}, e.text FROM {TABLE}"
+            f" JOIN articles_category c ON c.id = {TABLE}.category_id"
+            f" JOIN search_searchentry e ON e.id = {ARTICLE_ID} * 16 + %s"
+            f" WHERE {ARTICLE_ID} IN ({marks})",
+            [language_codes().index(language), *ids],
+        )
+        rows = {row[0]: row for row in cursor.fetchall()}
+    article_url, category_url = detail_url_pattern(language), category_url_pattern(language)
+    return [
+        {
+            "title": rows[pk][2],
+            "url": article_url.format(rows[pk][1]),
+            "publish_at": read_datetime(rows[pk][3]),
+            "category": rows[pk][5],
+            "category_url": category_url.format(rows[pk][4]),
+            "text": rows[pk][6],
+        }
+        for pk in ids
+        if pk in rows
+    ]

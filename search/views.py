@@ -11,12 +11,10 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from articles.views import listing
 from core.pagecache import PAGE
 
 from . import query, text
 from .forms import SearchForm
-from .models import SearchEntry
 
 # Characters HTML cannot hold, left out where the query is shown again.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -30,32 +28,28 @@ def search(request):
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():
         q, phrases = form.cleaned_data["q"], form.cleaned_data["phrases"]
-        page = _page(request, language, query.matching(listing(language), language, phrases))
-        ids = [article.pk for article in page]
-        entries = SearchEntry.objects.filter(language=language, article__in=ids)
-        texts = dict(entries.values_list("article_id", "text"))
-        for article in page:
-            article.marked_title = text.snippet(article.title, q, length=None)
-            article.snippet = text.snippet(texts.get(article.pk, ""), q)
+        page = _page(request, language, phrases)
+        for result in page:
+            result["marked_title"] = text.snippet(result["title"], q, length=None)
+            result["snippet"] = text.snippet(result["text"], q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
         if not page.paginator.count:
             context["elsewhere"] = _elsewhere(language, q, phrases)
     return render(request, "search/results.html", context)
 
 
-def _page(request, language, results):
-    """The requested page of ``results`` (``(id, total)`` rows), its articles read."""
+def _page(request, language, phrases):
+    """The requested page of results, counted by the query that ranks them."""
     number = request.GET.get("page", "1")
     if not PAGE.fullmatch(number):
         raise Http404("No such page")
     number, size = int(number), settings.ARTICLES_PER_PAGE
-    rows = list(results[(number - 1) * size : number * size])
+    rows = query.matching(language, phrases, offset=(number - 1) * size, limit=size)
     if not rows and number > 1:
         raise Http404("No such page")
-    articles = listing(language).in_bulk([pk for pk, _total in rows])
     paginator = Paginator([], size)
     paginator.count = rows[0][1] if rows else 0
-    return Page([articles[pk] for pk, _total in rows], number, paginator)
+    return Page(query.results(language, [pk for pk, _total in rows]), number, paginator)
 
 
 def _elsewhere(language, q, phrases):
@@ -64,7 +58,7 @@ def _elsewhere(language, q, phrases):
     for code, name in settings.LANGUAGES:
         if code == language:
             continue
-        count = query.matching(listing(code), code, phrases).count()
+        count = query.count(code, phrases)
         if count:
             with translation.override(code):
                 url = f"{reverse('search:results')}?{urlencode({'q': q})}"
