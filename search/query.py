@@ -5,7 +5,9 @@ written inside double quotes in the FTS5 query: terms are letters and digits
 only, so no operator or punctuation a visitor types can reach FTS5's syntax.
 """
 
-from django.db import connection
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
@@ -38,6 +40,26 @@ def _matching(language, phrases, in_title=False):
     return sql, [expression, language_codes().index(language)]
 
 
+@contextmanager
+def _bitmap_plans():
+    """PostgreSQL: read the matches through the GIN index (bitmap scans), in a transaction
+    of their own. For a word most entries hold, its planner prefers to scan the table and
+    test ``@@`` row by row, which decompresses every entry's long ``tsvector`` (176 ms at
+    10,000 articles, 20 ms through the index); the index answers a single-word test
+    without reading one."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        yield
+        # As they were, should this run inside a longer transaction (on an error, the
+        # rollback of this block's savepoint undoes them).
+        cursor.execute("SET LOCAL enable_seqscan = on")
+        cursor.execute("SET LOCAL enable_indexscan = on")
+
+
 def _ranking(language, phrases):
     """SQL of the visible articles matching every phrase in ``language`` (``FROM … WHERE``),
     the title-match expression, and their parameters."""
@@ -67,7 +89,7 @@ def matching(language, phrases, offset, limit):
     untranslated articles are never found. Only ids are read: the ranking reads the
     index, not the long article rows."""
     where, params, in_title, title_params = _ranking(language, phrases)
-    with connection.cursor() as cursor:
+    with _bitmap_plans(), connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {ARTICLE_ID}, COUNT(*) OVER () {where}"  # noqa: S608 (no value in the text)
             f" ORDER BY ({in_title}) DESC, {TABLE}.publish_at DESC, {ARTICLE_ID} DESC"
@@ -80,7 +102,7 @@ def matching(language, phrases, offset, limit):
 def count(language, phrases):
     """How many visible articles match every phrase in ``language``."""
     where, params, _in_title, _title_params = _ranking(language, phrases)
-    with connection.cursor() as cursor:
+    with _bitmap_plans(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {where}", params)  # noqa: S608 (no value in the text)
         return cursor.fetchone()[0]
 
