@@ -189,7 +189,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     object_history_list_template = "admin/articles/article/history_list.html"
     history_list_display = ["changes"]
     list_display = ["thumbnail", "__str__", "category", "state", "publish_at", "translations"]
-    list_display_links = ["thumbnail", "__str__"]
+    list_display_links = ["__str__"]  # the thumbnail is no link: a link needs words
     list_filter = [StateFilter, "category", TranslationFilter]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
