@@ -160,6 +160,7 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_reason",
         "moderated_by",
         "moderated_at",
+        "original_body",
     ]
     fields = [
         "article_link",
@@ -167,6 +168,7 @@ class CommentAdmin(admin.ModelAdmin):
         "name",
         "email",
         "body",
+        "original_body",
         "status",
         "language",
         "created_at",
@@ -315,6 +317,8 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:
             obj.moderate(obj.status, request.user)
+        if change and "body" in form.changed_data and not obj.original_body:
+            obj.original_body = form.initial["body"]  # the visitor's words stay readable
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

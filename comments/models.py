@@ -82,6 +82,8 @@ class Comment(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     spam_reason = models.CharField(_("why it was held"), max_length=200, blank=True)
+    # What the visitor wrote, kept when a moderator first edits the text.
+    original_body = models.TextField(_("text as posted"), blank=True, editable=False)
     by_staff = models.BooleanField(_("staff reply"), default=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     moderated_by = models.ForeignKey(

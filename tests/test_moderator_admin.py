@@ -83,6 +83,11 @@ def test_moderator_edits_text_and_replies_as_staff(client, moderator):
     assert response.status_code == 302, re.findall(r"errorlist.*", response.content.decode())
     comment.refresh_from_db()
     assert comment.body == "The typo"
+    assert comment.original_body == "Teh typo"  # the visitor's words, kept for moderators
+    assert "Teh typo" in client.get(url).content.decode()
+    client.post(url, {**data, "body": "The typo, again", "replies-TOTAL_FORMS": "0"})
+    comment.refresh_from_db()
+    assert comment.original_body == "Teh typo"  # the first version stays the original
     reply = Comment.objects.get(parent=comment)
     assert reply.by_staff and reply.article == article and reply.moderated_by == moderator
     page = Client().get(article.url_in("en")).content.decode()
