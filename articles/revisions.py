@@ -107,16 +107,26 @@ def _links(record):
 _PIECES = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|\w+|\s+|[^\w\s]", re.UNICODE)
 
 
+CONTEXT = 60  # characters of unchanged text kept on each side of a change
+
+
 def text_diff(old, new):
     """Two texts (HTML is read as its text) with what was removed in ``<del>`` and what was
-    added in ``<ins>``: Chinese by the character, other languages by the word."""
+    added in ``<ins>``: Chinese by the character, other languages by the word. Long
+    unchanged stretches are shortened to their ends (…)."""
     old_pieces = _PIECES.findall(richtext.plain_text(old or ""))
     new_pieces = _PIECES.findall(richtext.plain_text(new or ""))
     parts = []
     matcher = difflib.SequenceMatcher(None, old_pieces, new_pieces, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
         removed, added = "".join(old_pieces[i1:i2]), "".join(new_pieces[j1:j2])
         if op == "equal":
+            first, last = n == 0, n == len(opcodes) - 1
+            if len(removed) > 2 * CONTEXT and not (first and last):
+                head = "" if first else removed[:CONTEXT]
+                tail = "" if last else removed[-CONTEXT:]
+                removed = f"{head}…{tail}"
             parts.append(escape(removed))
             continue
         if removed:

@@ -39,6 +39,10 @@ _EMPTY = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 
 
 _SPACES = re.compile(r"\s+")
+# Block elements end a word; inline ones (strong, em, a) sit inside one (腰<strong>突</strong>).
+_BLOCK = re.compile(
+    r"<(?=/?(?:p|h[1-6]|li|ul|ol|blockquote|br|hr|div|figure|figcaption|table|tr|td|th)\b)"
+)
 _H2 = re.compile(r"<h2(?: id=\"[^\"]*\")?>(.*?)</h2>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -75,7 +79,7 @@ def _anchor(heading, taken):
 
 def plain_text(markup):
     """The readable text of sanitized HTML, block elements kept apart by spaces."""
-    text = html.unescape(nh3.clean(markup.replace("<", " <"), tags=set()))
+    text = html.unescape(nh3.clean(_BLOCK.sub(" <", markup), tags=set()))
     return _SPACES.sub(" ", text).strip()
 
 

@@ -274,3 +274,15 @@ def test_an_empty_slug_is_made_from_the_english_title_or_the_pinyin(client, edit
     data.update(slug="", title_en="Stem Cells", body_en="<p>x</p>", title_zh_hans="另一篇")
     assert client.post("/admin/articles/article/add/", data).status_code == 302
     assert Article.objects.filter(slug="stem-cells").exists()
+
+
+def test_a_diff_keeps_the_change_and_shortens_what_did_not_change():
+    from articles.revisions import text_diff
+
+    before = "<p>" + "word " * 100 + "Several clinical trials " + "more " * 100 + "</p>"
+    diff = text_diff(before, before.replace("Several clinical", "Several small clinical"))
+    assert "Several<ins> small</ins> clinical" in diff
+    assert diff.startswith("…") and diff.endswith("…") and len(diff) < 200
+    assert (
+        text_diff("<p>腰痛<b>加重</b></p>", "<p>腰突加重</p>") == "腰<del>痛</del><ins>突</ins>加重"
+    )
