@@ -373,27 +373,27 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             )
         return _("Live")
 
-    @admin.display(description=_("uploaded cover"))
-    def cover_preview(self, article):
+    @staticmethod
+    def _cover(article, width, css_class=""):
+        """The cover's smallest rendition shown ``width`` pixels wide, or a dash."""
         if not article.cover_renditions:
             return "—"
-        width, height, name = article.cover_renditions["jpg"][0]
+        rendition_width, height, name = article.cover_renditions["jpg"][0]
         return format_html(
-            '<img src="{}" alt="" width="240" height="{}" class="cover-preview">',
+            '<img src="{}" alt="" width="{}" height="{}"{}>',
             default_storage.url(name),
-            round(240 * height / width),
+            width,
+            round(width * height / rendition_width),
+            format_html(' class="{}"', css_class) if css_class else "",
         )
+
+    @admin.display(description=_("uploaded cover"))
+    def cover_preview(self, article):
+        return self._cover(article, 240, "cover-preview")
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):
-        if not article.cover_renditions:
-            return "—"
-        width, height, name = article.cover_renditions["jpg"][0]
-        return format_html(
-            '<img src="{}" alt="" width="64" height="{}">',
-            default_storage.url(name),
-            round(64 * height / width),
-        )
+        return self._cover(article, 64)
 
     @admin.display(description=_("translations"))
     def translations(self, article):

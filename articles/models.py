@@ -155,10 +155,11 @@ def visible_sql(language, using="default"):
     return query.get_compiler(using=using).compile(query.where)
 
 
-def detail_url_pattern(language):
-    """The article URL in ``language`` with ``{}`` for the slug: one ``reverse()`` for a list."""
+def detail_url_pattern(language, name="articles:detail"):
+    """The URL named ``name`` (an article's by default) in ``language`` with ``{}`` for the
+    slug: one ``reverse()`` for a list."""
     with translation.override(language):
-        return reverse("articles:detail", args=["SLUG"]).replace("SLUG", "{}")
+        return reverse(name, args=["SLUG"]).replace("SLUG", "{}")
 
 
 def read_datetime(value):

@@ -8,8 +8,6 @@ only, so no operator or punctuation a visitor types can reach FTS5's syntax.
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.urls import reverse
-from django.utils import translation
 from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article, detail_url_pattern, read_datetime, visible_sql
@@ -17,11 +15,6 @@ from core.languages import language_codes
 
 TABLE = connection.ops.quote_name(Article._meta.db_table)
 ARTICLE_ID = f"{TABLE}.{connection.ops.quote_name('id')}"
-
-
-def category_url_pattern(language):
-    with translation.override(language):
-        return reverse("articles:category", args=["SLUG"]).replace("SLUG", "{}")
 
 
 def _matching(language, phrases, in_title=False):
@@ -127,7 +120,8 @@ def results(language, ids):
             [language_codes().index(language), *ids],
         )
         rows = {row[0]: row for row in cursor.fetchall()}
-    article_url, category_url = detail_url_pattern(language), category_url_pattern(language)
+    article_url = detail_url_pattern(language)
+    category_url = detail_url_pattern(language, "articles:category")
     return [
         {
             "title": rows[pk][2],
