@@ -1,20 +1,24 @@
 """Editors write articles here: one tab per language, rich text, cover, related links."""
 
+from functools import partial
+
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import models
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
 from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
@@ -24,7 +28,7 @@ from core.languages import html_lang, language_codes
 
 from . import revisions, richtext, translations
 from .images import CoverFormField
-from .models import Article, Category, Page, Person, RelatedLink
+from .models import Article, BodyImage, Category, Page, Person, RelatedLink
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
 
@@ -94,6 +98,10 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "publish_at" in self.fields:  # two boxes under one label: each gets a name
+            date, time = self.fields["publish_at"].widget.widgets
+            date.attrs["aria-label"] = _("Publication date")
+            time.attrs["aria-label"] = _("Publication time")
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _(
@@ -141,8 +149,27 @@ class ArticleForm(forms.ModelForm):
         return data
 
 
+class RelatedLinkForm(forms.ModelForm):
+    """A table row: its boxes are named, since only the column heads have the words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        article = self.fields["to_article"].widget
+        getattr(article, "widget", article).attrs["aria-label"] = _("Related article")
+        self.fields["sort_order"].widget.attrs["aria-label"] = _("Order")
+
+
+class RelatedLinkFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete this link")
+
+
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
+    form = RelatedLinkForm
+    formset = RelatedLinkFormSet
     fk_name = "from_article"
     extra = 1
     autocomplete_fields = ["to_article"]
@@ -150,6 +177,19 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 class RichTextAdmin(TabbedDjangoJqueryTranslationAdmin):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Each language's body editor picks images from the uploaded ones, with their alt
+        text and caption in its language."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if isinstance(field, ProseEditorFormField) and language:
+            config = field.widget.config
+            picker = reverse("admin:articles_bodyimage_picker") + f"?lang={language}"
+            field.widget.config = config | {
+                "extensions": config["extensions"] | {"Figure": {"pickerUrl": picker}},
+            }
+        return field
+
     def render_change_form(self, request, context, *args, **kwargs):
         # The rich-text editor's inline import map runs only with the CSP nonce.
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
@@ -177,12 +217,97 @@ class PageAdmin(RichTextAdmin):
     prepopulated_fields = {"slug": ["title_en"]}
 
 
+@admin.register(BodyImage)
+class BodyImageAdmin(TabbedDjangoJqueryTranslationAdmin):
+    """Images for bodies. The editor's image button opens ``picker_view`` in a window:
+    upload there, or choose one, and it is inserted with its alt text and caption."""
+
+    list_display = ["thumbnail", "__str__", "uploaded_at"]
+    list_display_links = ["__str__"]
+    search_fields = ["alt_zh_hans", "alt_en", "caption_zh_hans", "caption_en"]
+    formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
+    fields = ["file", "preview", "alt", "caption"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, image):
+        return _rendition(image.renditions, 64)
+
+    @admin.display(description=_("uploaded image"))
+    def preview(self, image):
+        return _rendition(image.renditions, 240, "cover-preview")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.picker_view)
+        return [path("picker/", view, name="articles_bodyimage_picker"), *super().get_urls()]
+
+    def picker_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        language = request.GET.get("lang")
+        if language not in language_codes():
+            language = settings.LANGUAGE_CODE
+        can_add = self.has_add_permission(request)
+        translated = [
+            build_localized_fieldname(name, code)
+            for name in ("alt", "caption")
+            for code in language_codes()
+        ]
+        names = {code.replace("-", "_"): name for code, name in settings.LANGUAGES}
+        Form = self.get_form(request, fields=["file", *translated])
+        form = Form(request.POST or None, request.FILES or None) if can_add else None
+        for name, field in form.fields.items() if form else ():
+            if name in translated:  # all four boxes in view, each named with its language
+                field.label = f"{field.label.partition(' [')[0]} ({names[name.split('_', 1)[1]]})"
+        if request.method == "POST" and form is not None and form.is_valid():
+            image = form.save()
+            self.log_addition(request, image, [{"added": {}}])
+            query = request.GET.copy()
+            query["chosen"] = image.pk
+            return redirect(f"{request.path}?{query.urlencode()}")
+        page = Paginator(BodyImage.objects.all(), 24).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Insert an image"),
+            "is_popup": True,
+            "form": form,
+            "media": self.media + form.media if form else self.media,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "chosen": request.GET.get("chosen", ""),
+            "images": [
+                {
+                    "image": image,
+                    "thumbnail": _rendition(image.renditions, 160),
+                    "alt": image.in_language(language, "alt"),
+                    "caption": image.in_language(language, "caption"),
+                }
+                for image in page
+            ],
+        }
+        return TemplateResponse(request, "admin/articles/bodyimage/picker.html", context)
+
+
+def _rendition(renditions, width, css_class=""):
+    """An uploaded image's smallest rendition shown ``width`` pixels wide, or a dash."""
+    if not renditions:
+        return "—"
+    rendition_width, height, name = renditions["jpg"][0]
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}"{}>',
+        default_storage.url(name),
+        width,
+        round(width * height / rendition_width),
+        format_html(' class="{}"', css_class) if css_class else "",
+    )
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     form = ArticleForm
-
-    class Media:
-        css = {"all": ["css/admin.css"]}
 
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -194,10 +319,14 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
-    autocomplete_fields = ["category", "authors", "reviewer"]
+    autocomplete_fields = ["category", "reviewer"]
+    # A handful of people: boxes to tick, each with its name, rather than a search box.
+    formfield_overrides = {
+        models.ImageField: {"form_class": CoverFormField},
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     inlines = [RelatedLinkInline]
     readonly_fields = ["view_on_site_links", "cover_preview"]
-    formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
@@ -267,7 +396,9 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 raise PermissionDenied
             revisions.restore(article, record, request.user)
             self.message_user(
-                request, _("The revision was restored; the restore is a revision too.")
+                request,
+                _("The revision was restored; the restore is a revision too."),
+                messages.SUCCESS,
             )
             return redirect("admin:articles_article_change", article.pk)
         previous = record.prev_record
@@ -300,7 +431,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 )
             }
         )
-        self.message_user(request, _("Marked as up to date."))
+        self.message_user(request, _("Marked as up to date."), messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
 
     def translate_view(self, request, pk, language):
@@ -310,7 +441,11 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             raise Http404
         article = self._article(request, pk, change=request.method == "POST")
         fields = [build_localized_fieldname(n, language) for n in ("title", "summary", "body")]
-        Form = modelform_factory(Article, fields=fields)
+        Form = modelform_factory(
+            Article,
+            fields=fields,
+            formfield_callback=partial(self.formfield_for_dbfield, request=request),
+        )
         form = Form(request.POST or None, instance=article)
         if request.method == "POST" and form.is_valid():
             article = form.save(commit=False)
@@ -318,7 +453,9 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             article._history_user = request.user
             article.full_clean()
             article.save()
-            self.message_user(request, _("The translation was saved and is up to date."))
+            self.message_user(
+                request, _("The translation was saved and is up to date."), messages.SUCCESS
+            )
             return redirect("admin:articles_article_change", article.pk)
         source = Article.other_language(language)
         context = {
@@ -330,6 +467,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             "form": form,
             "media": Media.from_media(self.media + form.media, nonce=request.csp_nonce),
             "source_language": dict(settings.LANGUAGES)[source],
+            "source_lang": html_lang(source),
             "source": {
                 name: getattr(article, build_localized_fieldname(name, source))
                 for name in ("title", "summary", "body")
@@ -373,27 +511,13 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             )
         return _("Live")
 
-    @staticmethod
-    def _cover(article, width, css_class=""):
-        """The cover's smallest rendition shown ``width`` pixels wide, or a dash."""
-        if not article.cover_renditions:
-            return "—"
-        rendition_width, height, name = article.cover_renditions["jpg"][0]
-        return format_html(
-            '<img src="{}" alt="" width="{}" height="{}"{}>',
-            default_storage.url(name),
-            width,
-            round(width * height / rendition_width),
-            format_html(' class="{}"', css_class) if css_class else "",
-        )
-
     @admin.display(description=_("uploaded cover"))
     def cover_preview(self, article):
-        return self._cover(article, 240, "cover-preview")
+        return _rendition(article.cover_renditions, 240, "cover-preview")
 
     @admin.display(description=_("cover"))
     def thumbnail(self, article):
-        return self._cover(article, 64)
+        return _rendition(article.cover_renditions, 64)
 
     @admin.display(description=_("translations"))
     def translations(self, article):

@@ -1,16 +1,20 @@
 """Categories, people, pages, articles and the curated links between articles."""
 
+import html
 import json
+import re
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import F, Min, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -106,11 +110,137 @@ class Page(models.Model):
     def get_absolute_url(self):
         return reverse("articles:page", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        for code in language_codes():
+            errors.update(BodyImage.check_body(self, code))
+        if errors:
+            raise ValidationError(errors)
+
     def save(self, *args, **kwargs):
         for code in language_codes():
             field = build_localized_fieldname("body", code)
-            setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
+            body = richtext.sanitize(getattr(self, field) or "")
+            setattr(self, field, BodyImage.place(body, code))
         super().save(*args, **kwargs)
+
+
+class BodyImage(models.Model):
+    """An image for article and page bodies, uploaded through the cover pipeline
+    (checked, metadata stripped, renditions), with alt text and caption per language.
+
+    A body refers to it as ``<img data-file="<pk>">``; on every save the body's images are
+    rewritten to ``img_tag`` (``place``), and an image that is none of these is removed.
+    """
+
+    file = models.ImageField(
+        _("image"),
+        upload_to="images/",
+        validators=[images.validate_cover],
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    alt = models.CharField(
+        _("alt text"),
+        max_length=250,
+        blank=True,  # required in every language by clean()
+        help_text=_("Describes the image for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    # The body column is at most 46rem wide.
+    SIZES = "(min-width: 48rem) 46rem, 100vw"
+    _IMG = re.compile(r"<img\b[^>]*>")
+    _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+    _BARE_FIGURE = re.compile(r"<figure>(?:\s|<figcaption>.*?</figcaption>)*</figure>", re.S)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image in articles")
+        verbose_name_plural = _("images in articles")
+
+    def __str__(self):
+        return self.alt or self.file.name.rsplit("/", 1)[-1]
+
+    def clean(self):
+        super().clean()
+        missing = {
+            field: _("Describe the image in every language.")
+            for code in language_codes()
+            for field in [build_localized_fieldname("alt", code)]
+            if not getattr(self, field, "")
+        }
+        if missing:
+            raise ValidationError(missing)
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.renditions = images.store_upload(self.file)
+        super().save(*args, **kwargs)
+
+    @property
+    def url(self):
+        """The largest JPEG rendition: what the editor shows and the ``src`` of the page."""
+        return default_storage.url(self.renditions["jpg"][-1][2])
+
+    def in_language(self, language, field):
+        return getattr(self, build_localized_fieldname(field, language)) or ""
+
+    def img_tag(self, alt):
+        width, height, _name = self.renditions["jpg"][-1]
+        srcset = ", ".join(
+            f"{default_storage.url(name)} {w}w" for w, _h, name in self.renditions["webp"]
+        )
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+            ' loading="lazy" decoding="async" data-file="{}">',
+            self.url, srcset, self.SIZES, width, height, alt, self.pk,
+        )  # fmt: skip
+
+    @classmethod
+    def _images(cls, body):
+        """Each ``<img>`` of a sanitized body: ``(tag, attributes, BodyImage or None)``."""
+        tags = [(tag, dict(cls._ATTR.findall(tag))) for tag in cls._IMG.findall(body)]
+        ids = {int(a["data-file"]) for _t, a in tags if a.get("data-file", "").isdigit()}
+        found = cls.objects.in_bulk(ids) if ids else {}
+        return [(tag, attrs, found.get(int(attrs.get("data-file") or 0))) for tag, attrs in tags]
+
+    @classmethod
+    def check_body(cls, owner, language):
+        """A form error for ``owner``'s body in ``language`` when an image in it is no
+        uploaded image (pasted, or deleted since): saving would remove it."""
+        field = build_localized_fieldname("body", language)
+        body = richtext.sanitize(getattr(owner, field, "") or "")
+        if any(image is None for _t, _a, image in cls._images(body)):
+            return {
+                field: _(
+                    "Insert images with the image button's “Browse…”: an image that was not "
+                    "uploaded there (pasted, or deleted since) cannot be shown."
+                )
+            }
+        return {}
+
+    @classmethod
+    def place(cls, body, language):
+        """``body`` (sanitized) with every image written as its ``img_tag``: the editor's alt
+        text, or the image's own in ``language``. Images that are not uploaded ones are
+        removed, and a figure left without an image with them."""
+        if "<img" not in body:
+            return body
+        tags = {}
+        for tag, attrs, image in cls._images(body):
+            alt = html.unescape(attrs.get("alt", "")) or (
+                image.in_language(language, "alt") if image else ""
+            )
+            tags[tag] = image.img_tag(alt) if image and image.renditions else ""
+        body = cls._IMG.sub(lambda match: tags[match.group(0)], body)
+        return cls._BARE_FIGURE.sub("", body)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -471,6 +601,7 @@ class Article(models.Model):
             if bool(title) != bool(richtext.sanitize(body or "")):
                 field = build_localized_fieldname("body" if title else "title", code)
                 errors[field] = _("Give this language both a title and a body, or neither.")
+            errors.update(BodyImage.check_body(self, code))
             alt = getattr(self, build_localized_fieldname("cover_alt", code), "")
             if self.cover and title and not alt:
                 errors[build_localized_fieldname("cover_alt", code)] = _(
@@ -498,7 +629,8 @@ class Article(models.Model):
         before = {code: self.translation_status(code) for code in language_codes()}
         for code in language_codes():
             field = build_localized_fieldname("body", code)
-            setattr(self, field, richtext.sanitize(getattr(self, field) or ""))
+            body = richtext.sanitize(getattr(self, field) or "")
+            setattr(self, field, BodyImage.place(body, code))
             setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
         self._record_changes(before, minor=getattr(self, "minor_change", False))
         if self.cover and not self.cover._committed:

@@ -21,12 +21,23 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "Link": {"enableTarget": False},
+    # Uploaded images only (articles.models.BodyImage), with an optional caption.
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
 }
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "ul", "ol", "li", "blockquote", "a",
+    "figure", "figcaption", "img",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "h2": {"id"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "h2": {"id"},
+    # What BodyImage.img_tag writes; an image that is no uploaded BodyImage is removed.
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding", "data-file"},
+}
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,

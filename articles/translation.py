@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, Category, Page, Person
+from .models import Article, BodyImage, Category, Page, Person
 
 
 @register(Category)
@@ -23,3 +23,8 @@ class PageTranslationOptions(TranslationOptions):
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("title", "summary", "body", "cover_alt", "meta_description")
+
+
+@register(BodyImage)
+class BodyImageTranslationOptions(TranslationOptions):
+    fields = ("alt", "caption")

@@ -125,9 +125,6 @@ ROW_DECISIONS = [
 class CommentAdmin(admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     list_display = [
         "excerpt",
         "name",

@@ -41,13 +41,13 @@ def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
     response = page.goto(f"{site.url}/admin/articles/article/add/")
     assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
 
-    page.click("a[href='#tab_id_title_zh_hans']")
+    page.click("[aria-controls='tab_id_title_zh_hans']")
     page.fill("#id_title_zh_hans", "浏览器里写的文章")
-    page.click("a[href='#tab_id_body_zh_hans']")
+    page.click("[aria-controls='tab_id_body_zh_hans']")
     type_rich_text(page, "body_zh_hans", "这是中文正文，", "加粗的词")
-    page.click("a[href='#tab_id_title_en']")
+    page.click("[aria-controls='tab_id_title_en']")
     page.fill("#id_title_en", "Written in a browser")
-    page.click("a[href='#tab_id_body_en']")
+    page.click("[aria-controls='tab_id_body_en']")
     type_rich_text(page, "body_en", "This is the English body with ", "a bold word")
     page.fill("#id_slug", SLUG)
 
@@ -56,9 +56,9 @@ def test_editor_writes_previews_and_publishes(site, page, browser, tmp_path):
     page.locator(".select2-results__option", has_text="Treatment").click()
 
     page.set_input_files("#id_cover", cover_file(tmp_path))
-    page.click("a[href='#tab_id_cover_alt_zh_hans']")
+    page.click("[aria-controls='tab_id_cover_alt_zh_hans']")
     page.fill("#id_cover_alt_zh_hans", "绿色的封面")
-    page.click("a[href='#tab_id_cover_alt_en']")
+    page.click("[aria-controls='tab_id_cover_alt_en']")
     page.fill("#id_cover_alt_en", "A green cover")
     screenshot(page, "admin-article-form")
     page.click("input[name=_continue]")

@@ -1,0 +1,21 @@
+/* The image picker opened by the body editor's "Browse…": "Insert" hands the image, its
+   alt text and caption back to the editor that opened this window, and closes it. */
+(() => {
+  "use strict";
+  const funcNum = new URLSearchParams(location.search).get("CKEditorFuncNum");
+  const editor = window.opener && funcNum ? window.opener.CKEDITOR : null;
+  if (!editor) {
+    document.getElementById("picker-needs-editor").hidden = false;
+    for (const button of document.querySelectorAll("[data-insert-image]")) button.disabled = true;
+    return;
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-insert-image]");
+    if (!button) return;
+    const { url, id, alt, caption } = button.dataset;
+    editor.tools.callFunction(Number(funcNum), url, { id, alternative_text: alt, caption });
+    window.close();
+  });
+  const chosen = document.querySelector(".chosen [data-insert-image]");
+  if (chosen) chosen.focus();
+})();

@@ -1,0 +1,287 @@
+"""Editors and moderators at work in the admin in Chinese, in a real browser: images in the
+body, a stale translation brought up to date, the queue's row buttons, and axe on each page."""
+
+import io
+import uuid
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.live import Visitor
+
+from .conftest import log_in, screenshot
+
+
+@pytest.fixture
+def zh_page(browser):
+    """A browser whose language is Chinese, so the admin speaks Chinese."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def article_pk(site, slug):
+    out = site.shell(
+        f"from articles.models import Article; print(Article.objects.get(slug={slug!r}).pk)"
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def image_file(tmp_path, colour):
+    path = tmp_path / f"photo-{colour[0]}.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1400, 900), colour).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def body_editor(page, language):
+    page.click(f"[aria-controls='tab_id_body_{language}']")
+    return page.locator(f"#tab_id_body_{language}")
+
+
+def test_editor_toolbar_tabs_and_dialogs_speak_chinese(site, zh_page):
+    page = zh_page
+    log_in(page, site, "editor")
+    page.goto(f"{site.url}/admin/articles/article/{article_pk(site, 'lifting-safely')}/change/")
+    tabs = page.locator("#tab_id_title_zh_hans").locator("xpath=..").locator(".ui-tabs-nav li")
+    expect(tabs).to_have_text(["简体中文", "English"])
+    assert page.locator("#modeltranslation-main-switch").get_attribute("aria-label") == "字段语言"
+    body = body_editor(page, "zh_hans")
+    titles = body.locator(".prose-menubar__button").evaluate_all("bs => bs.map(b => b.title)")
+    assert {"粗体", "斜体", "插入链接", "插入图片", "撤销"} <= set(titles), titles
+    assert not [title for title in titles if title.isascii()], titles
+    arrow = body.locator(".prose-menubar__selected").evaluate(
+        "e => getComputedStyle(e, '::after').content"
+    )
+    assert arrow == '"▾"'  # the editor's own "⏷" is missing from common fonts
+    body.locator(".prose-menubar__selected").click()
+    expect(body.locator(".prose-menubar__option")).to_contain_text(["二级标题", "正文段落"])
+    page.keyboard.press("Escape")
+    body.locator(".tiptap p").first.dblclick()  # a word selected: a link can be made
+    body.locator(".prose-menubar__button[title='插入链接']").click()
+    dialog = page.locator("dialog[open]")
+    expect(dialog).to_contain_text("网址")
+    expect(dialog.locator("button", has_text="取消")).to_be_visible()
+    assert page.errors == []
+
+
+def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
+    site, zh_page, browser, tmp_path
+):
+    page = zh_page
+    slug = "sleep-positions-and-back-pain"
+    log_in(page, site, "editor")
+    page.goto(f"{site.url}/admin/articles/article/{article_pk(site, slug)}/change/")
+
+    # Chinese body: upload a new image in the picker and insert it.
+    body = body_editor(page, "zh_hans")
+    body.locator(".tiptap p").last.click()
+    page.keyboard.press("End")
+    body.locator(".prose-menubar__button[title='插入图片']").click()
+    with page.expect_popup() as popup_info:
+        page.locator("dialog[open] button", has_text="浏览…").click()
+    picker = popup_info.value
+    picker.wait_for_load_state()
+    picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
+    picker.fill("#id_alt_zh_hans", "侧卧时在两膝之间夹一个枕头")
+    picker.fill("#id_caption_zh_hans", "侧卧：膝间放枕头")
+    picker.click("input[type=submit]")  # no English alt text: refused, with the reason
+    expect(picker.locator(".errorlist")).to_contain_text("每种语言都需要图片的替代文字")
+    picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
+    picker.fill("#id_alt_en", "Lying on one side with a pillow between the knees")
+    picker.fill("#id_caption_en", "On your side: a pillow between the knees")
+    picker.click("input[type=submit]")
+    chosen = picker.locator(".chosen [data-insert-image]")
+    expect(chosen).to_be_focused()
+    screenshot(picker, "admin-image-picker")
+    with picker.expect_event("close"):
+        chosen.click(no_wait_after=True)
+    dialog = page.locator("dialog[open]")
+    expect(dialog.locator("input[name=altText]")).to_have_value("侧卧时在两膝之间夹一个枕头")
+    expect(dialog.locator("input[name=caption]")).to_have_value("侧卧：膝间放枕头")
+    dialog.locator("button", has_text="插入").click()
+    expect(body.locator(".tiptap figure img")).to_have_count(1)
+
+    # English body: the same image, chosen from the picker, comes with its English words.
+    body = body_editor(page, "en")
+    body.locator(".tiptap p").last.click()
+    page.keyboard.press("End")
+    body.locator(".prose-menubar__button[title='插入图片']").click()
+    with page.expect_popup() as popup_info:
+        page.locator("dialog[open] button", has_text="浏览…").click()
+    picker = popup_info.value
+    with picker.expect_event("close"):
+        picker.locator("[data-insert-image]").first.click(no_wait_after=True)
+    dialog = page.locator("dialog[open]")
+    expect(dialog.locator("input[name=altText]")).to_have_value(
+        "Lying on one side with a pillow between the knees"
+    )
+    dialog.locator("button", has_text="插入").click()
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    assert page.errors == []
+
+    reader = browser.new_page()
+    for language, alt, caption in [
+        ("zh-hans", "侧卧时在两膝之间夹一个枕头", "侧卧：膝间放枕头"),
+        ("en", "Lying on one side with a pillow between the knees", "On your side"),
+    ]:
+        reader.goto(f"{site.url}/{language}/articles/{slug}/")
+        image = reader.locator(".prose figure img")
+        expect(image).to_have_attribute("alt", alt)
+        expect(image).to_have_attribute("loading", "lazy")
+        assert ".webp 480w" in image.get_attribute("srcset")
+        expect(reader.locator(".prose figure figcaption")).to_contain_text(caption)
+        image.scroll_into_view_if_needed()
+        reader.wait_for_function("document.querySelector('.prose figure img').complete")
+        assert reader.evaluate("document.querySelector('.prose figure img').naturalWidth") > 0
+    screenshot(reader, "article-body-image-en")
+    reader.close()
+
+
+def test_stale_translation_is_seen_compared_and_brought_up_to_date(site, zh_page):
+    page = zh_page
+    slug = "when-to-see-a-doctor-for-back-pain"
+    pk = article_pk(site, slug)
+    log_in(page, site, "editor")
+    page.goto(f"{site.url}/admin/articles/article/{pk}/change/")
+    body = body_editor(page, "en")
+    body.locator(".tiptap p").first.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("Ask your doctor first. ")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+
+    # The Chinese version turns stale: in the list, in the report, in a banner with the change.
+    page.goto(f"{site.url}/admin/articles/article/?translation=zh-hans:stale")
+    row = page.locator("#result_list tbody tr", has_text="就医")
+    expect(row.locator(".status-stale")).to_contain_text("简体中文")
+    page.goto(f"{site.url}/admin/articles/article/translations/")
+    expect(page.locator("#translation-report")).to_contain_text("就医")
+    page.goto(f"{site.url}/admin/articles/article/{pk}/change/")
+    banner = page.locator(".translation-banner")
+    expect(banner.locator("ins")).to_contain_text("Ask your doctor first.")
+    screenshot(page, "admin-stale-banner")
+
+    # Side by side: the English change is marked; the editor translates it.
+    banner.locator("a", has_text="对照翻译").click()
+    expect(page.locator(".side-by-side ins").first).to_contain_text("Ask your doctor first.")
+    editor = page.locator(".ProseMirror[contenteditable=true]")
+    editor.locator("p").first.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("请先咨询医生。")
+    screenshot(page, "admin-translate-side-by-side")
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    page.goto(f"{site.url}/admin/articles/article/?translation=zh-hans:current")
+    row = page.locator("#result_list tbody tr", has_text="就医")
+    expect(row.locator(".status-current", has_text="简体中文")).to_have_count(1)
+    assert page.errors == []
+
+
+def test_mark_up_to_date_from_the_banner(site, zh_page):
+    """The banner's button lives inside the article's form: it must reach its own view."""
+    page = zh_page
+    pk = article_pk(site, "physiotherapy-after-lumbar-surgery")
+    log_in(page, site, "editor")
+    page.goto(f"{site.url}/admin/articles/article/{pk}/change/")
+    page.click("[aria-controls='tab_id_title_en']")
+    page.fill("#id_title_en", "Physiotherapy after lumbar spine surgery")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    expect(page.locator(".translation-banner")).to_have_count(1)
+    page.locator(".translation-banner button").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("已标记为最新")
+    expect(page.locator(".translation-banner")).to_have_count(0)
+    assert (
+        site.count(
+            "articles.models.Article",
+            pk=pk,
+            title_en__startswith="Physiotherapy after lumbar spine",
+        )
+        == 1
+    )
+
+
+def test_moderator_decides_from_the_row_buttons_and_replies(site, zh_page, browser):
+    tag = uuid.uuid4().hex[:6]
+    visitor = Visitor(site.url)
+    path = "/zh-hans/articles/lifting-safely/"
+    bodies = [f"{word} {tag}" for word in ("搬箱子时腰要直", "第二条留言", "请问护腰带有用吗")]
+    for body in bodies:
+        assert visitor.post_comment(path, "zh-hans", name="读者", email="", body=body) == 302
+    page = zh_page
+    log_in(page, site, "moderator")
+    page.goto(f"{site.url}/admin/comments/comment/?status__exact=pending")
+
+    row = page.locator("#result_list tbody tr", has_text=bodies[0])
+    row.locator("button", has_text="批准").click()
+    message = page.locator(".messagelist .success")
+    expect(message).to_contain_text("已批准")
+    message.locator("button", has_text="撤销").click()  # undo: back in the queue
+    expect(page.locator("#result_list tbody tr", has_text=bodies[0])).to_have_count(1)
+    page.locator("#result_list tbody tr", has_text=bodies[0]).locator(
+        "button", has_text="批准"
+    ).click()
+    expect(page.locator("#result_list tbody tr", has_text=bodies[0])).to_have_count(0)
+    page.locator("#result_list tbody tr", has_text=bodies[1]).locator(
+        "button", has_text="垃圾评论"
+    ).click()
+    expect(page.locator(".messagelist .success")).to_contain_text("垃圾评论")
+    screenshot(page, "admin-queue-after-decisions")
+
+    page.locator("#result_list tbody tr", has_text=bodies[2]).locator("a", has_text="回复").click()
+    page.fill("#id_replies-0-body", f"有一定帮助，但要配合锻炼 {tag}")
+    page.select_option("#id_status", "approved")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist .success")).to_have_count(1)
+    assert page.errors == []
+
+    reader = browser.new_page()
+    reader.goto(f"{site.url}{path}")
+    comments = reader.locator("#comments")
+    expect(comments).to_contain_text(bodies[0])
+    expect(comments).to_contain_text(bodies[2])
+    expect(comments).not_to_contain_text(bodies[1])
+    reply = reader.locator(".comment", has_text=f"有一定帮助，但要配合锻炼 {tag}")
+    expect(reply).to_contain_text("工作人员")
+    reader.close()
+
+
+ADMIN_PAGES = [
+    ("editor", "/admin/articles/article/"),
+    ("editor", "/admin/articles/article/{seed}/change/"),
+    ("editor", "/admin/articles/article/{seed}/translate/zh-hans/"),
+    ("editor", "/admin/articles/bodyimage/picker/?lang=en"),
+    ("moderator", "/admin/comments/comment/?status__exact=pending"),
+]
+
+
+@pytest.mark.parametrize("width,scheme", [(375, "light"), (1280, "dark")])
+def test_admin_pages_have_no_serious_accessibility_violations(site, browser, width, scheme):
+    seed = article_pk(site, "stem-cell-therapy-for-lumbar-disc-herniation")
+    found = {}
+    for user in ["editor", "moderator"]:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-CN"
+        )
+        page = context.new_page()
+        log_in(page, site, user)
+        for path in [path for who, path in ADMIN_PAGES if who == user]:
+            page.goto(site.url + path.format(seed=seed), wait_until="networkidle")
+            violations = Axe().run(page).response["violations"]
+            found[path] = [
+                f"{v['id']}: {node['target']}"
+                for v in violations
+                if v["impact"] in ("critical", "serious")
+                for node in v["nodes"]
+            ]
+        context.close()
+    assert found == {path: [] for _user, path in ADMIN_PAGES}
