@@ -19,7 +19,8 @@
   gettext_noop("heading 2"); gettext_noop("heading 3"); gettext_noop("heading 4");
   gettext_noop("unordered list"); gettext_noop("ordered list"); gettext_noop("blockquote");
   gettext_noop("Paragraph"); gettext_noop("Heading 2"); gettext_noop("Heading 3");
-  gettext_noop("Heading 4"); gettext_noop("horizontal rule"); gettext_noop("insert link"); gettext_noop("remove link");
+  gettext_noop("Heading 4"); gettext_noop("horizontal rule"); gettext_noop("insert link");
+  gettext_noop("remove link");
   gettext_noop("figure"); gettext_noop("undo"); gettext_noop("redo"); gettext_noop("Styles");
   gettext_noop("Add caption"); gettext_noop("Alternative Text"); gettext_noop("Browse...");
   gettext_noop("Cancel"); gettext_noop("Caption"); gettext_noop("Edit Figure");
@@ -50,7 +51,7 @@
       const code = languageOf(anchor.getAttribute("href"));
       if (code) anchor.textContent = names[code];
       // The tab (its <li>) takes the focus and the keys; a link inside it would be a
-      // second control in one (jQuery UI no longer needs the href once the tabs exist).
+      // second control in one (jQuery UI reads the href only in _isLocal, answered above).
       anchor.removeAttribute("href");
     }
     const select = root.querySelector("#modeltranslation-main-switch:not([aria-label])");
