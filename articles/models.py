@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
-from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.models import F, Min, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -114,15 +113,17 @@ class Page(models.Model):
         super().clean()
         errors = {}
         for code in language_codes():
-            errors.update(BodyImage.check_body(self, code))
+            field = build_localized_fieldname("body", code)
+            errors.update(
+                BodyImage.check_body(field, richtext.sanitize(getattr(self, field) or ""))
+            )
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         for code in language_codes():
             field = build_localized_fieldname("body", code)
-            body = richtext.sanitize(getattr(self, field) or "")
-            setattr(self, field, BodyImage.place(body, code))
+            setattr(self, field, BodyImage.stored_body(getattr(self, field), code))
         super().save(*args, **kwargs)
 
 
@@ -131,7 +132,7 @@ class BodyImage(models.Model):
     (checked, metadata stripped, renditions), with alt text and caption per language.
 
     A body refers to it as ``<img data-file="<pk>">``; on every save the body's images are
-    rewritten to ``img_tag`` (``place``), and an image that is none of these is removed.
+    rewritten to ``img_tag`` (``stored_body``), and an image that is none of these is removed.
     """
 
     file = models.ImageField(
@@ -184,23 +185,25 @@ class BodyImage(models.Model):
             self.renditions = images.store_upload(self.file)
         super().save(*args, **kwargs)
 
+    @cached_property
+    def sources(self):
+        return images.picture_sources(self.renditions)
+
     @property
     def url(self):
         """The largest JPEG rendition: what the editor shows and the ``src`` of the page."""
-        return default_storage.url(self.renditions["jpg"][-1][2])
+        return self.sources["src"]
 
     def in_language(self, language, field):
         return getattr(self, build_localized_fieldname(field, language)) or ""
 
     def img_tag(self, alt):
-        width, height, _name = self.renditions["jpg"][-1]
-        srcset = ", ".join(
-            f"{default_storage.url(name)} {w}w" for w, _h, name in self.renditions["webp"]
-        )
+        sources = self.sources
         return format_html(
             '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
             ' loading="lazy" decoding="async" data-file="{}">',
-            self.url, srcset, self.SIZES, width, height, alt, self.pk,
+            sources["src"], sources["webp_srcset"], self.SIZES, sources["width"],
+            sources["height"], alt, self.pk,
         )  # fmt: skip
 
     @classmethod
@@ -212,11 +215,9 @@ class BodyImage(models.Model):
         return [(tag, attrs, found.get(int(attrs.get("data-file") or 0))) for tag, attrs in tags]
 
     @classmethod
-    def check_body(cls, owner, language):
-        """A form error for ``owner``'s body in ``language`` when an image in it is no
-        uploaded image (pasted, or deleted since): saving would remove it."""
-        field = build_localized_fieldname("body", language)
-        body = richtext.sanitize(getattr(owner, field, "") or "")
+    def check_body(cls, field, body):
+        """A form error for ``field`` when an image in its sanitized ``body`` is no uploaded
+        image (pasted, or deleted since): saving would remove it."""
         if any(image is None for _t, _a, image in cls._images(body)):
             return {
                 field: _(
@@ -227,10 +228,11 @@ class BodyImage(models.Model):
         return {}
 
     @classmethod
-    def place(cls, body, language):
-        """``body`` (sanitized) with every image written as its ``img_tag``: the editor's alt
-        text, or the image's own in ``language``. Images that are not uploaded ones are
-        removed, and a figure left without an image with them."""
+    def stored_body(cls, markup, language):
+        """``markup`` as a body is stored: sanitized, every image written as its ``img_tag``
+        with the editor's alt text or the image's own in ``language``. Images that are not
+        uploaded ones are removed, and a figure left without an image with them."""
+        body = richtext.sanitize(markup or "")
         if "<img" not in body:
             return body
         tags = {}
@@ -598,10 +600,11 @@ class Article(models.Model):
         for code in language_codes():
             title = getattr(self, build_localized_fieldname("title", code), "")
             body = getattr(self, build_localized_fieldname("body", code), "")
-            if bool(title) != bool(richtext.sanitize(body or "")):
+            body = richtext.sanitize(body or "")
+            if bool(title) != bool(body):
                 field = build_localized_fieldname("body" if title else "title", code)
                 errors[field] = _("Give this language both a title and a body, or neither.")
-            errors.update(BodyImage.check_body(self, code))
+            errors.update(BodyImage.check_body(build_localized_fieldname("body", code), body))
             alt = getattr(self, build_localized_fieldname("cover_alt", code), "")
             if self.cover and title and not alt:
                 errors[build_localized_fieldname("cover_alt", code)] = _(
@@ -629,8 +632,7 @@ class Article(models.Model):
         before = {code: self.translation_status(code) for code in language_codes()}
         for code in language_codes():
             field = build_localized_fieldname("body", code)
-            body = richtext.sanitize(getattr(self, field) or "")
-            setattr(self, field, BodyImage.place(body, code))
+            setattr(self, field, BodyImage.stored_body(getattr(self, field), code))
             setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
         self._record_changes(before, minor=getattr(self, "minor_change", False))
         if self.cover and not self.cover._committed:

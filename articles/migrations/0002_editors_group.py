@@ -1,24 +1,14 @@
 """Create the Editors group with the permissions to write articles and categories."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.roles import grant
 
 EDITOR_MODELS = ["article", "category", "relatedlink", "previousslug"]
 
 
 def create_editors(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _created = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles", content_type__model__in=EDITOR_MODELS
-        )
-    )
+    grant(apps, "Editors", "articles", EDITOR_MODELS)
 
 
 def remove_editors(apps, schema_editor):

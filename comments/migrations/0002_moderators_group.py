@@ -1,23 +1,12 @@
 """Create the Moderators group: comments and the disallowed words, nothing else."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from core.roles import grant
 
 
 def create_moderators(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    moderators, _created = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="comments",
-            content_type__model__in=["comment", "disallowedword"],
-        )
-    )
+    grant(apps, "Moderators", "comments", ["comment", "disallowedword"])
 
 
 def remove_moderators(apps, schema_editor):

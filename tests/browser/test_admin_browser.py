@@ -47,6 +47,18 @@ def body_editor(page, language):
     return page.locator(f"#tab_id_body_{language}")
 
 
+def open_picker(page, body):
+    """At the end of ``body``'s text: the image button, then "浏览…" in its dialog."""
+    body.locator(".tiptap p").last.click()
+    page.keyboard.press("End")
+    body.locator(".prose-menubar__button[title='插入图片']").click()
+    with page.expect_popup() as popup_info:
+        page.locator("dialog[open] button", has_text="浏览…").click()
+    picker = popup_info.value
+    picker.wait_for_load_state()
+    return picker
+
+
 def test_editor_toolbar_tabs_and_dialogs_speak_chinese(site, zh_page):
     page = zh_page
     log_in(page, site, "editor")
@@ -87,13 +99,7 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
 
     # Chinese body: upload a new image in the picker and insert it.
     body = body_editor(page, "zh_hans")
-    body.locator(".tiptap p").last.click()
-    page.keyboard.press("End")
-    body.locator(".prose-menubar__button[title='插入图片']").click()
-    with page.expect_popup() as popup_info:
-        page.locator("dialog[open] button", has_text="浏览…").click()
-    picker = popup_info.value
-    picker.wait_for_load_state()
+    picker = open_picker(page, body)
     picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
     picker.fill("#id_alt_zh_hans", "侧卧时在两膝之间夹一个枕头")
     picker.fill("#id_caption_zh_hans", "侧卧：膝间放枕头")
@@ -116,12 +122,7 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
 
     # English body: the same image, chosen from the picker, comes with its English words.
     body = body_editor(page, "en")
-    body.locator(".tiptap p").last.click()
-    page.keyboard.press("End")
-    body.locator(".prose-menubar__button[title='插入图片']").click()
-    with page.expect_popup() as popup_info:
-        page.locator("dialog[open] button", has_text="浏览…").click()
-    picker = popup_info.value
+    picker = open_picker(page, body)
     with picker.expect_event("close"):
         picker.locator("[data-insert-image]").first.click(no_wait_after=True)
     dialog = page.locator("dialog[open]")
