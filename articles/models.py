@@ -158,6 +158,7 @@ class BodyImage(models.Model):
     # The body column is at most 46rem wide.
     SIZES = "(min-width: 48rem) 46rem, 100vw"
     _IMG = re.compile(r"<img\b[^>]*>")
+    _ID = re.compile(r"[1-9][0-9]{0,17}")
     _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
     _BARE_FIGURE = re.compile(r"<figure>(?:\s|<figcaption>.*?</figcaption>)*</figure>", re.S)
 
@@ -210,9 +211,15 @@ class BodyImage(models.Model):
     def _images(cls, body):
         """Each ``<img>`` of a sanitized body: ``(tag, attributes, BodyImage or None)``."""
         tags = [(tag, dict(cls._ATTR.findall(tag))) for tag in cls._IMG.findall(body)]
-        ids = {int(a["data-file"]) for _t, a in tags if a.get("data-file", "").isdigit()}
-        found = cls.objects.in_bulk(ids) if ids else {}
-        return [(tag, attrs, found.get(int(attrs.get("data-file") or 0))) for tag, attrs in tags]
+        ids = [cls._id(attrs) for _tag, attrs in tags]
+        found = cls.objects.in_bulk(set(filter(None, ids))) if any(ids) else {}
+        return [(tag, attrs, found.get(pk)) for (tag, attrs), pk in zip(tags, ids, strict=True)]
+
+    @classmethod
+    def _id(cls, attrs):
+        """The image's id from ``data-file``: ASCII digits the database can hold, else None."""
+        value = attrs.get("data-file", "")
+        return int(value) if cls._ID.fullmatch(value) else None
 
     @classmethod
     def check_body(cls, field, body):

@@ -140,12 +140,16 @@ def test_sanitizer_lets_through_exactly_the_image_markup(editor):
         '<p><img src="https://tracker.example/pixel.gif" alt=""></p>'
         '<figure><img src="javascript:alert(1)"><figcaption>left over</figcaption></figure>'
         f'<p><img src="/media/elsewhere.jpg" data-file="{image.pk + 99}"></p>'
+        # ids that are no id: not digits, too big for the database, other scripts' digits
+        '<p><img src="/a.jpg" data-file="abc"><img src="/b.jpg" data-file="99999999999999999999999">'
+        f'<img src="/c.jpg" data-file="{str(image.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))}"></p>'
     )
     article = make_article(body_en="<p>Body</p>" + hostile)
     body = article.body_en
     assert "onerror" not in body and "onclick" not in body and "style" not in body
     assert "tracker.example" not in body and "javascript" not in body
     assert "elsewhere.jpg" not in body and "left over" not in body
+    assert "/a.jpg" not in body and "/b.jpg" not in body and "/c.jpg" not in body
     assert body.count("<img") == 1 and body.count("<figure>") == 1
     assert "<figcaption>c</figcaption>" in body
 
