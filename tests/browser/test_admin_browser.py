@@ -100,6 +100,7 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     # Chinese body: upload a new image in the picker and insert it.
     body = body_editor(page, "zh_hans")
     picker = open_picker(page, body)
+    expect(picker.locator("#picker-needs-editor")).to_be_hidden()  # opened by the editor
     picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
     picker.fill("#id_alt_zh_hans", "侧卧时在两膝之间夹一个枕头")
     picker.fill("#id_caption_zh_hans", "侧卧：膝间放枕头")
@@ -133,6 +134,13 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_have_count(1)
     assert page.errors == []
+
+    # Opened on its own, the picker says where it belongs and inserts nothing.
+    alone = page.context.new_page()
+    alone.goto(f"{site.url}/admin/articles/bodyimage/picker/?lang=en")
+    expect(alone.locator("#picker-needs-editor")).to_be_visible()
+    expect(alone.locator("[data-insert-image]").first).to_be_disabled()
+    alone.close()
 
     reader = browser.new_page()
     for language, alt, caption in [
