@@ -36,7 +36,7 @@ def entries(article):
         names += [_value(person, "name", language) or str(person) for person in people]
         result.append(
             SearchEntry(
-                id=entry_id(article.pk, language),
+                id=entry_id(article, language),
                 article=article,
                 language=language,
                 title_terms=text.terms(title),

@@ -1,103 +1,119 @@
 """Full-text queries on each database, over the terms ``search.text`` makes.
 
-Every term reaches the database as a parameter. In SQLite each phrase is
-written inside double quotes in the FTS5 query: terms are letters and digits
-only, so no operator or punctuation a visitor types can reach FTS5's syntax.
+A search is a set of terms that an entry must all hold. Every term reaches the database
+as a parameter: in SQLite each is written inside double quotes in the FTS5 query, in
+PostgreSQL inside single quotes in a ``tsquery``. Terms are letters and digits only, so
+no operator or punctuation a visitor types can reach either syntax.
+
+Entry ids are in publication order (``search.models.entry_id``): a page of results
+reads the title matches, then the other matches, each newest first, and stops when
+the page is full, instead of finding and sorting every match.
 """
 
-from contextlib import contextmanager
-
-from django.db import connection, transaction
+from django.db import connection
 from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article, detail_url_pattern, read_datetime, visible_sql
-from core.languages import language_codes
+
+from .models import ARTICLE_BITS, language_range
+
+# How many matches a search reads, counts and pages through: beyond it, "more than 100".
+# Counting them all would read every match, and a common word matches most articles
+# (Elasticsearch, likewise, counts to 10,000 and pages no further by default).
+COUNT_LIMIT = 100
 
 TABLE = connection.ops.quote_name(Article._meta.db_table)
 ARTICLE_ID = f"{TABLE}.{connection.ops.quote_name('id')}"
+ARTICLE_MASK = (1 << ARTICLE_BITS) - 1
 
 
-def _matching(language, phrases, in_title=False):
-    """SQL selecting the ids of articles whose ``language`` entry holds every phrase
-    (in the title only, with ``in_title``), and its parameters."""
+def article_id(entry_id):
+    return entry_id & ARTICLE_MASK
+
+
+def _tsquery(terms):
+    return " & ".join(f"'{term}'" for term in terms)
+
+
+def _entries(language, terms, titles=False):
+    """``(table, condition, parameters, entry id, article id)`` of the entries in
+    ``language`` that hold every term (in their title, with ``titles``), as ``f``."""
     if connection.vendor == "postgresql":
-        query = " && ".join(["phraseto_tsquery('simple', %s)"] * len(phrases))
-        vector = "title_vector" if in_title else "document"
-        sql = f"SELECT article_id FROM search_searchentry WHERE language = %s AND {vector} @@ ({query})"  # noqa: S608 (no value in it)
-        return sql, [language, *(" ".join(phrase) for phrase in phrases)]
-    expression = " ".join(f'"{" ".join(phrase)}"' for phrase in phrases)
-    if in_title:
-        expression = f"{{title_terms}} : ({expression})"
-    # The article id and the language are read off the row id (search.models.entry_id).
-    sql = "SELECT rowid >> 4 FROM search_fts WHERE search_fts MATCH %s AND rowid & 15 = %s"
-    return sql, [expression, language_codes().index(language)]
+        vector = "title_vector" if titles else "document"
+        condition = f"f.id >= %s AND f.id < %s AND f.{vector} @@ %s::tsquery"
+        params = [*language_range(language), _tsquery(terms)]
+        return "search_searchentry", condition, params, "f.id", "f.article_id"
+    table = "search_title_fts" if titles else "search_fts"
+    expression = " ".join(f'"{term}"' for term in terms)
+    condition = f"{table} MATCH %s AND f.rowid >= %s AND f.rowid < %s"
+    params = [expression, *language_range(language)]
+    return table, condition, params, "f.rowid", f"(f.rowid & {ARTICLE_MASK})"
 
 
-@contextmanager
-def _bitmap_plans():
-    """PostgreSQL: read the matches through the GIN index (bitmap scans), in a transaction
-    of their own. For a word most entries hold, its planner prefers to scan the table and
-    test ``@@`` row by row, which decompresses every entry's long ``tsvector`` (176 ms at
-    10,000 articles, 20 ms through the index); the index answers a single-word test
-    without reading one."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        yield
-        # As they were, should this run inside a longer transaction (on an error, the
-        # rollback of this block's savepoint undoes them).
-        cursor.execute("SET LOCAL enable_seqscan = on")
-        cursor.execute("SET LOCAL enable_indexscan = on")
-
-
-def _ranking(language, phrases):
-    """SQL of the visible articles matching every phrase in ``language`` (``FROM … WHERE``),
-    the title-match expression, and their parameters."""
-    sql, params = _matching(language, phrases)
-    title_sql, title_params = _matching(language, phrases, in_title=True)
-    visible, visible_params = visible_sql(language)
-    # SQLite: ``+id`` and ``available IN (true)`` keep the planner on the covering
-    # (available, status, publish_at) index, with the matches as a set to test against,
-    # rather than reading each matching article's row, long with both bodies.
-    # PostgreSQL keeps long values apart from the rows and plans this well itself.
-    plus = "+" if connection.vendor == "sqlite" else ""
-    available = connection.ops.quote_name(build_localized_fieldname("available", language))
-    where = (
-        f"FROM {TABLE} WHERE {visible} AND {TABLE}.{available} IN (%s)"
-        f" AND {plus}{ARTICLE_ID} IN ({sql})"
+def _matches(language, terms, visible, titles=False, not_titles=False):
+    """SQL selecting the entry ids of the visible articles whose ``language`` entry holds
+    every term (in the title, with ``titles``; not all in it, with ``not_titles``), and
+    its parameters. Visibility is ``visible_sql()``, compiled from
+    ``published().available_in()`` (``visible``, compiled once per query);
+    tests/test_search.py checks drafts, scheduled and untranslated articles are never found."""
+    table, condition, params, entry, article = _entries(language, terms, titles)
+    visible, visible_params = visible
+    sql = (
+        f"SELECT {entry} AS id FROM {table} f JOIN {TABLE} ON {ARTICLE_ID} = {article}"  # noqa: S608 (no value in it)
+        f" WHERE {condition} AND {visible}"
     )
-    return where, [*visible_params, True, *params], f"{ARTICLE_ID} IN ({title_sql})", title_params
+    params = [*params, *visible_params]
+    if not_titles:
+        if connection.vendor == "postgresql":
+            sql += " AND NOT f.title_vector @@ %s::tsquery"
+            params.append(_tsquery(terms))
+        else:
+            _table, title, title_params, *_ids = _entries(language, terms, titles=True)
+            sql += f" AND f.rowid NOT IN (SELECT f.rowid FROM search_title_fts f WHERE {title})"  # noqa: S608 (no value in it)
+            params += title_params
+    return f"{sql} ORDER BY {entry} DESC", params
 
 
-def matching(language, phrases, offset, limit):
-    """``(id, total)`` for one page of the visible articles matching every phrase in
-    ``language``: title matches first, then the newest; ``total`` counts them all.
+# PostgreSQL: plans that read the matches through the GIN index (a bitmap). For a term
+# its statistics call common, its planner prefers to read the entries in id order and
+# test each one's ``tsvector``, fetched whole from TOAST; for titles, which few hold a
+# given term, the index answers without reading one. Sent with the query as one
+# message, the settings hold for its implicit transaction only (Django's default
+# client-side binding sends it that way), and are set back should a caller's
+# transaction be open.
+BITMAP_ONLY = (
+    "SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)"
+)
 
-    Written in SQL: built with the ORM (queryset, window, raw parts) this query cost more
-    than the database took to answer it. Visibility is ``visible_sql()``, compiled from
-    ``published().available_in()``; tests/test_search.py checks drafts, scheduled and
-    untranslated articles are never found. Only ids are read: the ranking reads the
-    index, not the long article rows."""
-    where, params, in_title, title_params = _ranking(language, phrases)
-    with _bitmap_plans(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {ARTICLE_ID}, COUNT(*) OVER () {where}"  # noqa: S608 (no value in the text)
-            f" ORDER BY ({in_title}) DESC, {TABLE}.publish_at DESC, {ARTICLE_ID} DESC"
-            f" LIMIT %s OFFSET %s",
-            [*params, *title_params, limit, offset],
+
+def _entry_ids(sql, params, limit, bitmap=False):
+    with connection.cursor() as cursor:
+        if bitmap and connection.vendor == "postgresql":
+            cursor.execute(
+                f"{BITMAP_ONLY}; {sql} LIMIT %s; {BITMAP_ONLY}",
+                ["off", "off", *params, limit, "on", "on"],
+            )
+            cursor.nextset()
+        else:
+            cursor.execute(f"{sql} LIMIT %s", [*params, limit])
+        return [entry for (entry,) in cursor.fetchall()]
+
+
+def matching(language, terms, limit=COUNT_LIMIT + 1):
+    """The article ids of the first ``limit`` visible articles matching every term in
+    ``language``: title matches first, then the others, each newest first. Their number
+    is the count (``COUNT_LIMIT + 1``: more than ``COUNT_LIMIT``).
+
+    Two queries, each ending in its own ``LIMIT``, so that both databases read the other
+    matches in id order and stop there (PostgreSQL plans a ``UNION ALL`` of the two as if
+    every row were wanted, and sorts all the matches)."""
+    visible = visible_sql(language)
+    found = _entry_ids(*_matches(language, terms, visible, titles=True), limit, bitmap=True)
+    if len(found) < limit:
+        found += _entry_ids(
+            *_matches(language, terms, visible, not_titles=True), limit - len(found)
         )
-        return cursor.fetchall()
-
-
-def count(language, phrases):
-    """How many visible articles match every phrase in ``language``."""
-    where, params, _in_title, _title_params = _ranking(language, phrases)
-    with _bitmap_plans(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {where}", params)  # noqa: S608 (no value in the text)
-        return cursor.fetchone()[0]
+    return [article_id(entry) for entry in found]
 
 
 def results(language, ids):
@@ -115,9 +131,9 @@ def results(language, ids):
             f"SELECT {ARTICLE_ID}, {TABLE}.slug, {TABLE}.{title}, {TABLE}.publish_at,"  # noqa: S608 (no value in the text)
             f" c.slug, c.{category_name}, e.text FROM {TABLE}"
             f" JOIN articles_category c ON c.id = {TABLE}.category_id"
-            f" JOIN search_searchentry e ON e.id = {ARTICLE_ID} * 16 + %s"
+            f" JOIN search_searchentry e ON e.article_id = {ARTICLE_ID} AND e.language = %s"
             f" WHERE {ARTICLE_ID} IN ({marks})",
-            [language_codes().index(language), *ids],
+            [language, *ids],
         )
         rows = {row[0]: row for row in cursor.fetchall()}
     article_url = detail_url_pattern(language)

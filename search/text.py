@@ -1,17 +1,21 @@
 """Text to search terms, the same for the index and for queries, on every database.
 
-Chinese is written without spaces, so a run of Han characters becomes its
-overlapping character pairs (bigrams): 腰椎间盘 → 腰椎 椎间 间盘. A query is
-turned into pairs the same way and matched as a phrase (the pairs next to
-each other, in order), which finds any Chinese string of two or more
-characters wherever it occurs: a two-character word like 腰突 and a long term
-like 腰椎间盘突出症 alike, with no dictionary that could cut the query and the
-text differently. Other words are case-folded and, in English, stemmed
-(Snowball), so that "Stem Cells" finds "stem cell".
+Chinese is written without spaces, so a run of Han characters is indexed as
+its overlapping character pairs and triples: 腰椎间盘 → 腰椎 椎间 间盘 腰椎间
+椎间盘. A Chinese string in a query must be found whole: two characters are
+one pair (腰突), three are one triple (干细胞), and a longer string needs every
+one of its triples (腰椎间盘突出症: 腰椎间 椎间盘 间盘突 盘突出 突出症). That
+finds any Chinese string of two or more characters wherever it occurs, with
+no dictionary that could cut the query and the text differently. Other words
+are case-folded and, in English, stemmed (Snowball), so that "Stem Cells"
+finds "stem cell".
 
-Both databases receive these terms already made, separated by spaces, and
-only split them at the spaces: SQLite FTS5 and PostgreSQL therefore find the
-same articles.
+A query is therefore a set of terms that must all be present, with no
+positions: the databases answer it from their term lists alone (no phrase
+test against each article's positions, which on PostgreSQL means reading the
+article's whole index entry). Both receive the terms already made, separated
+by spaces, and only split them at the spaces: SQLite FTS5 and PostgreSQL
+therefore find the same articles.
 """
 
 import re
@@ -36,22 +40,39 @@ def _word(word):
     return _english.stemWord(word) if word.isascii() and word.isalpha() else word
 
 
+def _grams(run, size):
+    return [run[i : i + size] for i in range(len(run) - size + 1)]
+
+
 def phrases(text):
-    """``text`` as a list of phrases, each a list of terms: one term for a word,
-    the character pairs for a run of Han characters (a single one is left out)."""
+    """``text`` as a list of phrases, each a list of terms that must all be found: one
+    term for a word; for a run of Han characters its pair if it has two, else its triples
+    (a single character is left out)."""
     result = []
     for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
         if token[0] >= "\u3400" and re.match(rf"[{HAN}]", token):
             if len(token) > 1:
-                result.append([token[i : i + 2] for i in range(len(token) - 1)])
+                result.append(_grams(token, 2 if len(token) == 2 else 3))
         else:
             result.append([_word(token)])
     return result
 
 
 def terms(text):
-    """The index's terms for ``text``, separated by spaces."""
-    return " ".join(term for phrase in phrases(text) for term in phrase)
+    """The index's terms for ``text``, separated by spaces: every word, and every pair
+    and triple of each run of Han characters."""
+    result = []
+    for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        if token[0] >= "\u3400" and re.match(rf"[{HAN}]", token):
+            result += _grams(token, 2) + _grams(token, 3)
+        else:
+            result.append(_word(token))
+    return " ".join(result)
+
+
+def query_terms(phrases):
+    """The distinct terms of ``phrases``, all of which an entry must hold."""
+    return sorted({term for phrase in phrases for term in phrase})
 
 
 def _spans(text, query, limit=None):

@@ -27,38 +27,42 @@ def search(request):
     shown = CONTROL.sub("", request.GET.get("q", ""))[: text.MAX_QUERY_LENGTH * 2]
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():
-        q, phrases = form.cleaned_data["q"], form.cleaned_data["phrases"]
-        page = _page(request, language, phrases)
+        q, terms = form.cleaned_data["q"], text.query_terms(form.cleaned_data["phrases"])
+        page = _page(request, language, terms)
         for result in page:
             result["marked_title"] = text.snippet(result["title"], q, length=None)
             result["snippet"] = text.snippet(result["text"], q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
+        context["count_limit"] = query.COUNT_LIMIT
         if not page.paginator.count:
-            context["elsewhere"] = _elsewhere(language, q, phrases)
+            context["elsewhere"] = _elsewhere(language, q, terms)
     return render(request, "search/results.html", context)
 
 
-def _page(request, language, phrases):
-    """The requested page of results, counted by the query that ranks them."""
+def _page(request, language, terms):
+    """The requested page of the first ``COUNT_LIMIT`` results; ``paginator.count`` is
+    ``COUNT_LIMIT + 1`` when there are more."""
     number = request.GET.get("page", "1")
     if not PAGE.fullmatch(number):
         raise Http404("No such page")
     number, size = int(number), settings.ARTICLES_PER_PAGE
-    rows = query.matching(language, phrases, offset=(number - 1) * size, limit=size)
-    if not rows and number > 1:
+    found = query.matching(language, terms)
+    ids = found[(number - 1) * size : min(number * size, query.COUNT_LIMIT)]
+    if not ids and number > 1:
         raise Http404("No such page")
     paginator = Paginator([], size)
-    paginator.count = rows[0][1] if rows else 0
-    return Page(query.results(language, [pk for pk, _total in rows]), number, paginator)
+    paginator.count = len(found)
+    paginator.num_pages = -(-min(len(found), query.COUNT_LIMIT) // size)
+    return Page(query.results(language, ids), number, paginator)
 
 
-def _elsewhere(language, q, phrases):
+def _elsewhere(language, q, terms):
     """The other languages' result counts, for a search that found nothing here."""
     found = []
     for code, name in settings.LANGUAGES:
         if code == language:
             continue
-        count = query.count(code, phrases)
+        count = len(query.matching(code, terms))
         if count:
             with translation.override(code):
                 url = f"{reverse('search:results')}?{urlencode({'q': q})}"

@@ -10,12 +10,14 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Person
+from search import query
 from search.models import SearchEntry
 
 from .factories import make_article, make_category
@@ -178,6 +180,49 @@ def test_results_are_paginated_and_the_pages_keep_the_query():
     assert len(result_slugs(html)) == 2
     for page in [9, "0", "-1", "²", "9" * 30]:
         assert Client().get("/en/search/", {"q": "sciatica", "page": page}).status_code == 404
+
+
+def test_beyond_the_count_limit_results_say_more_than_and_stop_paging():
+    limit = query.COUNT_LIMIT
+    category = make_category()
+    now = timezone.now()
+    newest, *_others = [
+        make_article(
+            category=category, body_en="<p>On sciatica.</p>", publish_at=now - timedelta(minutes=n)
+        )
+        for n in range(limit + 3)
+    ]
+    titled = make_article(title_en="Sciatica, the long guide", publish_at=now - timedelta(days=30))
+    _response, html = search("sciatica", lang="en")
+    assert f"More than {limit} articles found for “sciatica”; the first {limit} are shown." in html
+    assert result_slugs(html)[:2] == [titled.slug, newest.slug]  # the title match first
+    last = limit // 10
+    assert f"Page 1 of {last}" in html
+    _response, html = search("sciatica", lang="en", page=last)
+    assert len(result_slugs(html)) == 10 and 'rel="next"' not in html
+    assert Client().get("/en/search/", {"q": "sciatica", "page": last + 1}).status_code == 404
+    _response, html = search("sciatica", lang="zh-hans")
+    assert f"在 English 中有超过 {limit} 条结果" in html
+
+
+def test_a_new_publication_time_moves_an_article_among_the_results():
+    now = timezone.now()
+    older = make_article(body_zh_hans="<p>腰突。</p>", publish_at=now - timedelta(days=3))
+    newer = make_article(body_zh_hans="<p>腰突。</p>", publish_at=now - timedelta(days=2))
+    assert result_slugs(search("腰突")[1]) == [newer.slug, older.slug]
+    older.publish_at = now - timedelta(days=1)
+    older.save()
+    assert result_slugs(search("腰突")[1]) == [older.slug, newer.slug]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan settings")
+def test_a_search_inside_a_transaction_leaves_the_planner_settings_as_they_were(demo):
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert query.matching("zh-hans", ["腰突"])
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone() == ("on",)
 
 
 def test_result_pages_are_noindex_and_never_stored_by_the_page_cache(demo):
