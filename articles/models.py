@@ -407,6 +407,11 @@ class Article(models.Model):
             # The sitemap index's lastmod per language: MAX(updated_at) reads one entry.
             models.Index(fields=["available_zh_hans", "status", "updated_at"]),
             models.Index(fields=["available_en", "status", "updated_at"]),
+            # A search tests each match's visibility by article id: read from here, not
+            # from the long row with both bodies.
+            models.Index(
+                fields=["id", "status", "publish_at", "available_zh_hans", "available_en"]
+            ),
         ]
 
     def __str__(self):

@@ -18,12 +18,12 @@ by spaces, and only split them at the spaces: SQLite FTS5 and PostgreSQL
 therefore find the same articles.
 """
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -75,23 +75,33 @@ def query_terms(phrases):
     return sorted({term for phrase in phrases for term in phrase})
 
 
-def _spans(text, query, limit=None):
-    """Where the query's words (by stem) and Chinese strings occur in ``text`` (up to
-    ``limit`` characters past the first), in order. A regular expression finds the
-    candidates: the Chinese strings, and words starting like a stem (Snowball may
-    change a stem's last letter: therapy → therapi); each word found is stemmed to check."""
-    stems, strings = set(), []
+@lru_cache(maxsize=256)
+def _finder(query):
+    """For ``query``: a regular expression finding the candidates, its Chinese strings
+    and its words' stems (``None`` when it has neither)."""
+    stems, strings = set(), set()
     for token in TOKEN.findall(unicodedata.normalize("NFKC", query)):
         if re.match(rf"[{HAN}]", token):
-            strings += [token] if len(token) > 1 else []
+            strings |= {token} if len(token) > 1 else set()
         else:
             stems.add(_word(token))
     patterns = [re.escape(string) for string in sorted(strings, key=len, reverse=True)]
     patterns += [rf"\b{re.escape(stem[: max(3, len(stem) - 1)])}[^\W_]*" for stem in stems]
     if not patterns:
+        return None
+    return re.compile("|".join(patterns), re.IGNORECASE), strings, stems
+
+
+def _spans(text, query, limit=None):
+    """Where the query's words (by stem) and Chinese strings occur in ``text`` (up to
+    ``limit`` characters past the first), in order. A regular expression finds the
+    candidates: the Chinese strings, and words starting like a stem (Snowball may
+    change a stem's last letter: therapy → therapi); each word found is stemmed to check."""
+    if (finder := _finder(query)) is None:
         return []
+    pattern, strings, stems = finder
     spans = []
-    for match in re.finditer("|".join(patterns), text, re.IGNORECASE):
+    for match in pattern.finditer(text):
         if limit is not None and spans and match.start() > spans[0][0] + limit:
             break
         found = match.group()
@@ -117,12 +127,19 @@ def snippet(text, query, length=160):
             and (space := text.rfind(" ", spans[0][1] if spans else start, end)) != -1
         ):
             end = space
-    pieces, position = [], start
+    # Built as a string, escaped with the standard library's html.escape (what Django's
+    # escape() calls), once per result and field: format_html per match cost more than
+    # the search.
+    pieces, position = ["…" if start else ""], start
     for left, right in spans:
         if left < position or right > end:
             continue
-        pieces.append(escape(text[position:left]))
-        pieces.append(format_html("<mark>{}</mark>", text[left:right]))
+        pieces += [
+            html.escape(text[position:left]),
+            "<mark>",
+            html.escape(text[left:right]),
+            "</mark>",
+        ]
         position = right
-    pieces.append(escape(text[position:end]))
-    return mark_safe(("…" if start else "") + "".join(pieces) + ("…" if end < len(text) else ""))  # noqa: S308 (escaped above)
+    pieces += [html.escape(text[position:end]), "…" if end < len(text) else ""]
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece of text escaped above)
