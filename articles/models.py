@@ -4,13 +4,14 @@ import html
 import json
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import F, Min, Q
 from django.db.models.constants import LOOKUP_SEP
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -289,14 +290,34 @@ class ArticleQuerySet(models.QuerySet):
 def visible_sql(language, using="default"):
     """``published().available_in(language)`` as a SQL condition on the articles table, with
     its parameters: compiled from the queryset, for the queries the article page writes in
-    SQL, so that it says what the rule says."""
-    query = ArticleQuerySet(Article).published().available_in(language).query
-    return query.get_compiler(using=using).compile(query.where)
+    SQL, so that it says what the rule says. Compiled once per language (about 0.2 ms),
+    with the time as a parameter filled in at each call."""
+    sql, params, when = _visible_sql(language, using)
+    params = list(params)
+    params[when] = connections[using].ops.adapt_datetimefield_value(timezone.now())
+    return sql, params
+
+
+_SOME_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@lru_cache(maxsize=16)
+def _visible_sql(language, using):
+    query = ArticleQuerySet(Article).published(at=_SOME_TIME).available_in(language).query
+    sql, params = query.get_compiler(using=using).compile(query.where)
+    when = params.index(connections[using].ops.adapt_datetimefield_value(_SOME_TIME))
+    return sql, tuple(params), when
 
 
 def detail_url_pattern(language, name="articles:detail"):
     """The URL named ``name`` (an article's by default) in ``language`` with ``{}`` for the
-    slug: one ``reverse()`` for a list."""
+    slug: one ``reverse()`` for a list, remembered (a ``reverse()`` in another language
+    costs about 0.1 ms, and a feed asks for one per item)."""
+    return _url_pattern(language, name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(language, name, _prefix, _urlconf):
     with translation.override(language):
         return reverse(name, args=["SLUG"]).replace("SLUG", "{}")
 
