@@ -74,29 +74,16 @@ def _matches(language, terms, visible, titles=False, not_titles=False):
     return f"{sql} ORDER BY {entry} DESC", params
 
 
-# PostgreSQL: plans that read the matches through the GIN index (a bitmap). For a term
-# its statistics call common, its planner prefers to read the entries in id order and
-# test each one's ``tsvector``, fetched whole from TOAST; for titles, which few hold a
-# given term, the index answers without reading one. Sent with the query as one
-# message, the settings hold for its implicit transaction only (Django's default
+# PostgreSQL: plans that read the title matches through the GIN index (a bitmap). For a
+# term its statistics call common, its planner prefers to read the entries in id order
+# and test each one, which for titles, that few hold a given term, means reading them
+# all; the index answers without reading one. The settings are sent with the query as
+# one message, so they hold for its implicit transaction only (Django's default
 # client-side binding sends it that way), and are set back should a caller's
-# transaction be open.
+# transaction be open, before the other matches are read in id order.
 BITMAP_ONLY = (
     "SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)"
 )
-
-
-def _entry_ids(sql, params, limit, bitmap=False):
-    with connection.cursor() as cursor:
-        if bitmap and connection.vendor == "postgresql":
-            cursor.execute(
-                f"{BITMAP_ONLY}; {sql} LIMIT %s; {BITMAP_ONLY}",
-                ["off", "off", *params, limit, "on", "on"],
-            )
-            cursor.nextset()
-        else:
-            cursor.execute(f"{sql} LIMIT %s", [*params, limit])
-        return [entry for (entry,) in cursor.fetchall()]
 
 
 def matching(language, terms, limit=COUNT_LIMIT + 1):
@@ -106,14 +93,28 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
 
     Two queries, each ending in its own ``LIMIT``, so that both databases read the other
     matches in id order and stop there (PostgreSQL plans a ``UNION ALL`` of the two as if
-    every row were wanted, and sorts all the matches)."""
+    every row were wanted, and sorts all the matches); on PostgreSQL in one message."""
     visible = visible_sql(language)
-    found = _entry_ids(*_matches(language, terms, visible, titles=True), limit, bitmap=True)
-    if len(found) < limit:
-        found += _entry_ids(
-            *_matches(language, terms, visible, not_titles=True), limit - len(found)
-        )
-    return [article_id(entry) for entry in found]
+    titles, title_params = _matches(language, terms, visible, titles=True)
+    others, other_params = _matches(language, terms, visible, not_titles=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"{BITMAP_ONLY}; {titles} LIMIT %s; {BITMAP_ONLY}; {others} LIMIT %s",
+                ["off", "off", *title_params, limit, "on", "on", *other_params, limit],
+            )
+            cursor.nextset()
+            found = cursor.fetchall()
+            cursor.nextset()
+            cursor.nextset()
+            found += cursor.fetchall()
+        else:
+            cursor.execute(f"{titles} LIMIT %s", [*title_params, limit])
+            found = cursor.fetchall()
+            if len(found) < limit:
+                cursor.execute(f"{others} LIMIT %s", [*other_params, limit - len(found)])
+                found += cursor.fetchall()
+    return [article_id(entry) for (entry,) in found[:limit]]
 
 
 def results(language, ids):
