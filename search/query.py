@@ -50,14 +50,14 @@ def _entries(language, terms, titles=False):
     return table, condition, params, "f.rowid", f"(f.rowid & {ARTICLE_MASK})"
 
 
-def _matches(language, terms, visible, titles=False, not_titles=False):
+def _matches(language, terms, titles=False, not_titles=False):
     """SQL selecting the entry ids of the visible articles whose ``language`` entry holds
     every term (in the title, with ``titles``; not all in it, with ``not_titles``), and
     its parameters. Visibility is ``visible_sql()``, compiled from
-    ``published().available_in()`` (``visible``, compiled once per query);
-    tests/test_search.py checks drafts, scheduled and untranslated articles are never found."""
+    ``published().available_in()``; tests/test_search.py checks drafts, scheduled and
+    untranslated articles are never found."""
     table, condition, params, entry, article = _entries(language, terms, titles)
-    visible, visible_params = visible
+    visible, visible_params = visible_sql(language)
     sql = (
         f"SELECT {entry} AS id FROM {table} f JOIN {TABLE} ON {ARTICLE_ID} = {article}"  # noqa: S608 (no value in it)
         f" WHERE {condition} AND {visible}"
@@ -94,9 +94,8 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
     Two queries, each ending in its own ``LIMIT``, so that both databases read the other
     matches in id order and stop there (PostgreSQL plans a ``UNION ALL`` of the two as if
     every row were wanted, and sorts all the matches); on PostgreSQL in one message."""
-    visible = visible_sql(language)
-    titles, title_params = _matches(language, terms, visible, titles=True)
-    others, other_params = _matches(language, terms, visible, not_titles=True)
+    titles, title_params = _matches(language, terms, titles=True)
+    others, other_params = _matches(language, terms, not_titles=True)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

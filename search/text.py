@@ -40,6 +40,12 @@ def _word(word):
     return _english.stemWord(word) if word.isascii() and word.isalpha() else word
 
 
+def _tokens(text):
+    """The words and the runs of Han characters of ``text``, each with whether it is Han."""
+    for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
+        yield token, token[0] >= "\u3400" and re.match(rf"[{HAN}]", token) is not None
+
+
 def _grams(run, size):
     return [run[i : i + size] for i in range(len(run) - size + 1)]
 
@@ -49,8 +55,8 @@ def phrases(text):
     term for a word; for a run of Han characters its pair if it has two, else its triples
     (a single character is left out)."""
     result = []
-    for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
-        if token[0] >= "\u3400" and re.match(rf"[{HAN}]", token):
+    for token, han in _tokens(text):
+        if han:
             if len(token) > 1:
                 result.append(_grams(token, 2 if len(token) == 2 else 3))
         else:
@@ -62,8 +68,8 @@ def terms(text):
     """The index's terms for ``text``, separated by spaces: every word, and every pair
     and triple of each run of Han characters."""
     result = []
-    for token in TOKEN.findall(unicodedata.normalize("NFKC", text)):
-        if token[0] >= "\u3400" and re.match(rf"[{HAN}]", token):
+    for token, han in _tokens(text):
+        if han:
             result += _grams(token, 2) + _grams(token, 3)
         else:
             result.append(_word(token))
@@ -80,8 +86,8 @@ def _finder(query):
     """For ``query``: a regular expression finding the candidates, its Chinese strings
     and its words' stems (``None`` when it has neither)."""
     stems, strings = set(), set()
-    for token in TOKEN.findall(unicodedata.normalize("NFKC", query)):
-        if re.match(rf"[{HAN}]", token):
+    for token, han in _tokens(query):
+        if han:
             strings |= {token} if len(token) > 1 else set()
         else:
             stems.add(_word(token))
