@@ -1,9 +1,9 @@
 """Pages a visitor reads: the home page, categories and articles."""
 
+import hashlib
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import html_lang
-from core.pagecache import page_stamp
+from core.pagecache import page_stamp, pages
 
 from . import structured_data
 from .models import Article, Category, Page, Person, PreviousSlug, site_articles
@@ -30,7 +30,7 @@ def _paginate(request, queryset):
     paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
     # The count, like the list's fragment, changes only with the page's versions.
     key = f"count:{request.path}:{page_stamp(request)}"
-    paginator.count = cache.get_or_set(key, queryset.count, settings.PAGE_CACHE_SECONDS)
+    paginator.count = pages.get_or_set(key, queryset.count, settings.PAGE_CACHE_SECONDS)
     try:
         return paginator.page(request.GET.get("page", 1))
     except InvalidPage:
@@ -94,17 +94,24 @@ def page_detail(request, slug):
 @require_safe
 def article_detail(request, slug):
     language = translation.get_language()
-    articles = site_articles().select_related("category")
     preview = can_preview(request.user)
-    if not preview:
-        articles = articles.published()
-    try:
-        article = articles.get(slug=slug)
-    except Article.DoesNotExist:
-        previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
-        if previous is None:
-            raise Http404("No such article")
-        return redirect(previous.article, permanent=True)
+    # The published article as of the page's versions: every change to an article or its
+    # category, and every scheduled publication, gives the page new versions.
+    key = f"article:{hashlib.sha256(slug.encode()).hexdigest()[:24]}:{page_stamp(request)}"
+    article = None if preview else pages.get(key)
+    if article is None:
+        articles = site_articles().select_related("category")
+        if not preview:
+            articles = articles.published()
+        try:
+            article = articles.get(slug=slug)
+        except Article.DoesNotExist:
+            previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
+            if previous is None:
+                raise Http404("No such article")
+            return redirect(previous.article, permanent=True)
+        if not preview:
+            pages.set(key, article)
 
     if not article.is_available_in(language):
         return _missing_translation(request, article, language)

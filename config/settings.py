@@ -162,9 +162,20 @@ def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR, max_entries=3
     }
 
 
+# Whole public pages are cached for visitors without cookies (core/pagecache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+
 CACHES = {
     "default": cache_settings("pages", max_entries=5000),
     "counters": cache_settings("counters", max_entries=1_000_000),
+    # Pages and their fragments: each process's own copies in front of "default". Their
+    # keys are named by versions, so a copy is never stale (core.cache.LocalFirstCache).
+    "pages": {
+        "BACKEND": "core.cache.LocalFirstCache",
+        "LOCATION": "default",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_BYTES": int(os.environ.get("DJANGO_LOCAL_CACHE_MB", "32")) * 2**20},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -297,8 +308,6 @@ COVER_WIDTHS = (480, 960, 1440)
 SITE_NAME = _("Spine Health Notes")
 HOME_URL_NAME = "articles:home"  # where / sends a visitor, in their language
 
-# Whole public pages are cached for visitors without cookies (core/pagecache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long a process trusts the page versions it read from the database: a change made by
 # another instance or worker shows within this time (0: ask the database on every request).
 PAGE_VERSIONS_SECONDS = float(os.environ.get("PAGE_VERSIONS_SECONDS", "1"))

@@ -21,6 +21,10 @@ registers) are served from the cache; pages rendered for a request with one
 are marked private. Only the page numbers of the query string vary a cached
 page (see ``cache_path``). A matching ``If-None-Match`` gets a 304 before
 anything is rendered.
+
+Pages and fragments are stored in the ``pages`` cache: each process keeps its own
+copies of what it reads in front of the shared cache (``core.cache.LocalFirstCache``),
+which is safe because a key named by versions never comes to mean other content.
 """
 
 import hashlib
@@ -31,8 +35,9 @@ import time
 from functools import cache, lru_cache, partial
 from pathlib import Path
 
+import django
 from django.conf import settings
-from django.core.cache import cache as page_store
+from django.core.cache import ConnectionProxy, caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
@@ -56,6 +61,8 @@ _schedules = []
 _page_scopes = {}
 _response_hooks = []
 _bumped = threading.local()
+# Pages and fragments: this process's copies first, then the shared cache (settings.CACHES).
+pages = ConnectionProxy(caches, "pages")
 
 
 # Registration, by the apps in their ready().
@@ -192,9 +199,9 @@ def _forget(scopes):
 
 @cache
 def deploy_fingerprint():
-    """Changes with the code, templates, catalogs and static manifest: a deploy's pages are
+    """Changes with Django, the code, templates, catalogs and static manifest: a deploy's pages are
     cached apart from the last one's."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(django.get_version().encode())  # pickled objects name it too
     root = Path(settings.BASE_DIR)
     for pattern in ("*/*.py", "*/templatetags/*.py", "templates/**/*.html", "locale/**/*.mo",
                     "staticfiles/staticfiles.json"):  # fmt: skip
@@ -226,14 +233,14 @@ def cache_path(request):
         return request.path
     if not _uncached_parameters.isdisjoint(query):
         return None
-    pages = []
+    numbers = []
     for name in PAGE_PARAMETERS:
         if name in query:
             values = query.getlist(name)
             if len(values) != 1 or not PAGE.fullmatch(values[0]):
                 return None
-            pages.append(f"{name}={values[0]}")
-    return f"{request.path}?{'&'.join(pages)}" if pages else request.path
+            numbers.append(f"{name}={values[0]}")
+    return f"{request.path}?{'&'.join(numbers)}" if numbers else request.path
 
 
 def page_scopes(request):
@@ -311,7 +318,7 @@ class PublicPageCacheMiddleware:
             return self._hooked(request, response)
         key = f"pages:{stamp}:{digest}"
         # Stored compressed too, apart: most browsers take it, and it is a fifth of the bytes.
-        stored = page_store.get(f"{key}:gz" if gzipped else key)
+        stored = pages.get(f"{key}:gz" if gzipped else key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
@@ -334,7 +341,7 @@ class PublicPageCacheMiddleware:
             patch_vary_headers(response, ["Accept-Encoding"])
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             content = response.content
-            page_store.set_many(
+            pages.set_many(
                 {
                     key: (200, headers, content),
                     f"{key}:gz": (200, headers, compress_string(content)),

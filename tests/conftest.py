@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.settings import cache_settings
+from config.settings import CACHES, cache_settings
 from core import pagecache
 
 from .factories import ORIGIN, make_user
@@ -15,7 +15,7 @@ def _media_and_cache(settings, tmp_path):
     settings.CACHES = {
         name: cache_settings(name, redis_url="", directory=tmp_path / "cache")
         for name in ("default", "counters")
-    }
+    } | {"pages": CACHES["pages"]}
     settings.COMMENTS_MIN_SECONDS = 0
     pagecache._known.clear()  # versions this process read belong to the last test's database
 

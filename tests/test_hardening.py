@@ -159,7 +159,7 @@ def test_a_read_only_cache_directory_is_no_500(settings, tmp_path):
     directory = tmp_path / "readonly"
     directory.mkdir()
     directory.chmod(0o500)
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         name: {**settings.CACHES[name], "LOCATION": str(directory / name)}
         for name in ("default", "counters")
     }

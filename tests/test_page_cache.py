@@ -324,3 +324,52 @@ def test_cached_pages_go_out_compressed_to_browsers_that_take_it():
     again = fresh().get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"])
     assert again.status_code == 304
     assert "Content-Encoding" not in fresh().get(url)  # nor to those that do not
+
+
+def test_a_visitor_with_cookies_gets_the_article_without_a_query_and_sees_an_edit_at_once(
+    django_assert_num_queries,
+):
+    article = make_article()
+    url = f"/en/articles/{article.slug}/"
+    visitor = Client()
+    visitor.cookies["sessionid"] = "expired-long-ago"  # the page is built for them
+    first = visitor.get(url)
+    assert "private" in first["Cache-Control"] and "X-Page-Cache" not in first
+    with django_assert_num_queries(0):  # the article, as of the page's versions, is cached
+        assert visitor.get(url).content == first.content
+    article.title_en = "A title edited just now"
+    article.save()
+    assert "A title edited just now" in visitor.get(url).content.decode()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert visitor.get(url).status_code == 404
+
+
+def test_each_process_keeps_copies_of_pages_and_reads_the_shared_cache_for_the_rest():
+    pages, shared = caches["pages"], caches["default"]
+    pages.set("page:v1", (200, {"Content-Type": "text/html"}, b"<p>one</p>"))
+    assert shared.get("page:v1") == (200, {"Content-Type": "text/html"}, b"<p>one</p>")
+    shared.delete("page:v1")  # lost from the shared cache (culled, Redis restarted)
+    assert pages.get("page:v1")[2] == b"<p>one</p>"  # this process still has its copy
+    shared.set("page:v2", "<p>stored by another process</p>")
+    assert pages.get("page:v2") == "<p>stored by another process</p>"
+    copy = pages.get("page:v1")
+    copy[1]["Content-Type"] = "changed by one request"
+    assert pages.get("page:v1")[1] == {"Content-Type": "text/html"}  # never a shared object
+
+
+def test_copies_are_bounded_in_size_and_kept_no_longer_than_their_timeout(settings):
+    settings.CACHES = settings.CACHES | {
+        "pages": {**settings.CACHES["pages"], "OPTIONS": {"MAX_BYTES": 64 * 1024}}
+    }
+    pages, shared = caches["pages"], caches["default"]
+    for n in range(20):
+        pages.set(f"fragment:{n}", "x" * 4000)
+    shared.clear()
+    kept = [n for n in range(20) if pages.get(f"fragment:{n}") is not None]
+    assert kept and kept == list(range(20 - len(kept), 20)) and len(kept) < 20
+    pages.set("fragment:short", "soon gone", timeout=1)
+    shared.delete("fragment:short")
+    assert pages.get("fragment:short") == "soon gone"
+    time.sleep(1.1)
+    assert pages.get("fragment:short") is None

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from config.settings import CACHES
 from core.observability import JsonFormatter, RequestIdFilter
 
 from .factories import make_article, make_user
@@ -19,7 +20,8 @@ DEAD_REDIS = {
         "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
+    },
+    "pages": CACHES["pages"],  # this process's copies, in front of the dead Redis
 }
 
 

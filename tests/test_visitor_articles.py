@@ -174,6 +174,7 @@ def test_scheduled_article_appears_on_time_without_any_job(client, settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     article = make_article(publish_at=timezone.now() + timedelta(hours=1))
     assert client.get(f"/en/articles/{article.slug}/").status_code == 404

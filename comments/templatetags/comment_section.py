@@ -14,7 +14,6 @@ from html import escape
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import formatter, machine
-from core.pagecache import page_stamp
+from core.pagecache import page_stamp, pages
 from core.params import parse_id
 
 from ..forms import CommentForm
@@ -55,7 +54,7 @@ def comment_section(context, article):
     reply_pk = parse_id(request.GET.get("reply_to"))
     shared = form is None and reply_pk is None and not own_ids
     key = f"comment-section:{article.pk}:{get_language()}:{page_stamp(request)}"
-    if shared and (html := cache.get(key)) is not None:
+    if shared and (html := pages.get(key)) is not None:
         return mark_safe(html)  # noqa: S308 (rendered by the template below)
     comments = Comment.objects.thread(article, own_ids)
     if form is None:
@@ -85,7 +84,7 @@ def comment_section(context, article):
         },
     )
     if shared:
-        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+        pages.set(key, html, settings.PAGE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 (autoescaped template)
 
 
