@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
@@ -35,6 +35,27 @@ def _paginate(request, queryset):
         return paginator.page(request.GET.get("page", 1))
     except InvalidPage:
         raise Http404("No such page")
+
+
+def as_of_versions(request, kind, slug, read):
+    """``read()``, the object a page is about, remembered under the page's versions: every
+    save or delete of an article, category or person, and every scheduled publication,
+    gives every page new versions (``core.pagecache``), so a visitor with cookies gets
+    the page without a query. Nothing is remembered when ``read()`` raises (a 404), so
+    made-up slugs cannot fill the cache."""
+    key = f"{kind}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}:{page_stamp(request)}"
+    found = pages.get(key)
+    if found is None:
+        found = read()
+        pages.set(key, found)
+    return found
+
+
+def _get_or_404(model, slug):
+    try:
+        return QuerySet(model).get(slug=slug)  # no lookup rewriting needed
+    except model.DoesNotExist:
+        raise Http404(f"No such {model._meta.model_name}")
 
 
 def listing(language):
@@ -67,7 +88,7 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    category = get_object_or_404(QuerySet(Category), slug=slug)  # no lookup rewriting needed
+    category = as_of_versions(request, "category", slug, partial(_get_or_404, Category, slug))
     articles = listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
     context = {"category": category, "page": page, "categories": QuerySet(Category).all()}
@@ -76,7 +97,7 @@ def category_detail(request, slug):
 
 @require_safe
 def author_detail(request, slug):
-    person = get_object_or_404(QuerySet(Person), slug=slug)
+    person = as_of_versions(request, "person", slug, partial(_get_or_404, Person, slug))
     page = _paginate(request, listing(translation.get_language()).filter(authors=person))
     return render(request, "articles/author.html", {"person": person, "page": page})
 
@@ -84,7 +105,7 @@ def author_detail(request, slug):
 @require_safe
 def page_detail(request, slug):
     """A page such as About, in the languages it is written in."""
-    page = get_object_or_404(QuerySet(Page), slug=slug)
+    page = as_of_versions(request, "page", slug, partial(_get_or_404, Page, slug))
     title = build_localized_fieldname("title", translation.get_language())
     if not getattr(page, title):
         raise Http404("This page is not written in this language")
@@ -95,23 +116,18 @@ def page_detail(request, slug):
 def article_detail(request, slug):
     language = translation.get_language()
     preview = can_preview(request.user)
-    # The published article as of the page's versions: every change to an article or its
-    # category, and every scheduled publication, gives the page new versions.
-    key = f"article:{hashlib.sha256(slug.encode()).hexdigest()[:24]}:{page_stamp(request)}"
-    article = None if preview else pages.get(key)
-    if article is None:
-        articles = site_articles().select_related("category")
-        if not preview:
-            articles = articles.published()
-        try:
+    articles = site_articles().select_related("category")
+    try:
+        if preview:  # drafts and scheduled articles too, never remembered
             article = articles.get(slug=slug)
-        except Article.DoesNotExist:
-            previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
-            if previous is None:
-                raise Http404("No such article")
-            return redirect(previous.article, permanent=True)
-        if not preview:
-            pages.set(key, article)
+        else:
+            read = partial(articles.published().get, slug=slug)
+            article = as_of_versions(request, "article", slug, read)
+    except Article.DoesNotExist:
+        previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
+        if previous is None:
+            raise Http404("No such article")
+        return redirect(previous.article, permanent=True)
 
     if not article.is_available_in(language):
         return _missing_translation(request, article, language)

@@ -15,4 +15,5 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 if os.environ.get("BENCH_NO_CACHE"):
     # Every page rendered whole: no page cache, no fragments.
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}  # noqa: F405
+    nothing = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    CACHES |= {"default": nothing, "pages": nothing}  # noqa: F405

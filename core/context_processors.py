@@ -23,4 +23,7 @@ def site(request):
         "page_stamp": partial(pagecache.page_stamp, request),
         "site_stamp": partial(pagecache.site_stamp, request),
         "fragment_seconds": settings.PAGE_CACHE_SECONDS,
+        # The page number as asked for, for the keys of fragments that show it (a missing
+        # one looked up as request.GET.page costs a failed attribute lookup on QueryDict).
+        "requested_page": request.GET.get("page", ""),
     }

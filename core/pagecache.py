@@ -277,8 +277,12 @@ def page_stamp(request):
 def site_stamp(request):
     """The digest of the versions every page shares (not the page's own): what the parts
     that are the same on every page (the header's categories) are keyed by."""
-    page_stamp(request)
-    return _stamp({scope: request.page_versions[scope] for scope in (SITE, LISTS)})
+    stamp = getattr(request, "site_stamp", None)
+    if stamp is None:
+        page_stamp(request)
+        versions = {scope: request.page_versions[scope] for scope in (SITE, LISTS)}
+        request.site_stamp = stamp = _stamp(versions)
+    return stamp
 
 
 def _stamp(versions):

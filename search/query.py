@@ -71,19 +71,13 @@ def _matches(language, terms, titles=False, not_titles=False):
             _table, title, title_params, *_ids = _entries(language, terms, titles=True)
             sql += f" AND f.rowid NOT IN (SELECT f.rowid FROM search_title_fts f WHERE {title})"  # noqa: S608 (no value in it)
             params += title_params
+    if titles and connection.vendor == "postgresql":
+        # Sorted by an expression, not read in the primary key's order: for a term its
+        # statistics call common, PostgreSQL would read the entries newest first and test
+        # each one's title, which for a term few titles hold means reading them all; the
+        # GIN index answers without reading one.
+        return f"{sql} ORDER BY {entry} + 0 DESC", params
     return f"{sql} ORDER BY {entry} DESC", params
-
-
-# PostgreSQL: plans that read the title matches through the GIN index (a bitmap). For a
-# term its statistics call common, its planner prefers to read the entries in id order
-# and test each one, which for titles, that few hold a given term, means reading them
-# all; the index answers without reading one. The settings are sent with the query as
-# one message, so they hold for its implicit transaction only (Django's default
-# client-side binding sends it that way), and are set back should a caller's
-# transaction be open, before the other matches are read in id order.
-BITMAP_ONLY = (
-    "SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)"
-)
 
 
 def matching(language, terms, limit=COUNT_LIMIT + 1):
@@ -93,18 +87,17 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
 
     Two queries, each ending in its own ``LIMIT``, so that both databases read the other
     matches in id order and stop there (PostgreSQL plans a ``UNION ALL`` of the two as if
-    every row were wanted, and sorts all the matches); on PostgreSQL in one message."""
+    every row were wanted, and sorts all the matches); on PostgreSQL in one message (one
+    round trip: Django's client-side binding sends it as it is)."""
     titles, title_params = _matches(language, terms, titles=True)
     others, other_params = _matches(language, terms, not_titles=True)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"{BITMAP_ONLY}; {titles} LIMIT %s; {BITMAP_ONLY}; {others} LIMIT %s",
-                ["off", "off", *title_params, limit, "on", "on", *other_params, limit],
+                f"{titles} LIMIT %s; {others} LIMIT %s",
+                [*title_params, limit, *other_params, limit],
             )
-            cursor.nextset()
             found = cursor.fetchall()
-            cursor.nextset()
             cursor.nextset()
             found += cursor.fetchall()
         else:

@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, Person, RelatedLink
 from comments.forms import make_token
 from comments.models import Comment
 from core.models import PageVersion
@@ -373,3 +373,25 @@ def test_copies_are_bounded_in_size_and_kept_no_longer_than_their_timeout(settin
     assert pages.get("fragment:short") == "soon gone"
     time.sleep(1.1)
     assert pages.get("fragment:short") is None
+
+
+def test_category_and_author_pages_for_a_visitor_with_cookies_ask_nothing_and_show_a_rename(
+    django_assert_num_queries,
+):
+    article = make_article()
+    person = Person.objects.create(slug="lin", name_zh_hans="林雯", name_en="Lin Wen")
+    article.authors.add(person)
+    visitor = Client()
+    visitor.cookies["sessionid"] = "expired-long-ago"
+    for thing, url in [
+        (article.category, f"/en/categories/{article.category.slug}/"),
+        (person, "/en/authors/lin/"),
+    ]:
+        first = visitor.get(url)
+        assert article.title_en in first.content.decode()
+        with django_assert_num_queries(0):
+            assert visitor.get(url).content == first.content
+        thing.name_en = "Renamed just now"
+        thing.save()
+        assert "Renamed just now" in visitor.get(url).content.decode()
+    assert visitor.get("/en/categories/no-such-category/").status_code == 404
