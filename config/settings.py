@@ -176,6 +176,14 @@ CACHES = {
         "TIMEOUT": PAGE_CACHE_SECONDS,
         "OPTIONS": {"MAX_BYTES": int(os.environ.get("DJANGO_LOCAL_CACHE_MB", "32")) * 2**20},
     },
+    # Rows of search results, per article and language, in each process only: keyed by
+    # versions too, and kept out of the shared cache that page traffic needs.
+    "rows": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rows",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,11 @@ def _media_and_cache(settings, tmp_path):
     settings.CACHES = {
         name: cache_settings(name, redis_url="", directory=tmp_path / "cache")
         for name in ("default", "counters")
-    } | {"pages": CACHES["pages"]}
+    } | {
+        "pages": CACHES["pages"],
+        # A process-wide store by name: one of its own per test, as versions restart.
+        "rows": {**CACHES["rows"], "LOCATION": str(tmp_path)},
+    }
     settings.COMMENTS_MIN_SECONDS = 0
     pagecache._known.clear()  # versions this process read belong to the last test's database
 

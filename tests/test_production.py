@@ -22,6 +22,7 @@ DEAD_REDIS = {
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
     "pages": CACHES["pages"],  # this process's copies, in front of the dead Redis
+    "rows": CACHES["rows"],
 }
 
 

@@ -10,7 +10,9 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -298,3 +300,17 @@ def test_a_result_shows_markup_in_its_title_and_category_as_text():
         in (result)
     )
     assert "<script>" not in html and '<p class="snippet">' in result
+
+
+def test_a_result_shown_before_costs_no_query_and_an_edit_shows_at_once():
+    article = make_article(title_zh_hans="腰突的治疗", body_zh_hans="<p>腰突。</p>")
+    search("干细胞")  # the parts every page shares, cached
+    with CaptureQueriesContext(connection) as first:
+        assert result_slugs(search("腰突")[1]) == [article.slug]
+    with CaptureQueriesContext(connection) as again:
+        _response, html = search("腰突")
+    assert len(again) == len(first) - 1 and "<mark>腰突</mark>的治疗" in html  # remembered
+    article.title_zh_hans = "腰突的康复"
+    article.save()
+    _response, html = search("腰突")
+    assert "<mark>腰突</mark>的康复" in html and "的治疗" not in html
