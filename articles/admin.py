@@ -352,6 +352,16 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         article._history_user = request.user
         Article.revisions.record(article, created=not change)
 
+    # Every revision names its editor, set here rather than read from the request by
+    # simple-history's middleware, which would run on every request of the site.
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            self.delete_model(request, article)
+
     def changes(self, record):
         return revisions.sentence(record.prev_record, record)
 

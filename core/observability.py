@@ -3,8 +3,8 @@
 import contextvars
 import json
 import logging
+import os
 import re
-import uuid
 
 from gunicorn import glogging
 
@@ -20,7 +20,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # 32 random hex digits, the form of uuid4().hex, without building a UUID (2 µs).
+        request.id = incoming if _VALID_ID.match(incoming) else os.urandom(16).hex()
         token = _request_id.set(request.id)
         try:
             response = self.get_response(request)

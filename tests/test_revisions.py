@@ -286,3 +286,18 @@ def test_a_diff_keeps_the_change_and_shortens_what_did_not_change():
     assert (
         text_diff("<p>腰痛<b>加重</b></p>", "<p>腰突加重</p>") == "腰<del>痛</del><ins>突</ins>加重"
     )
+
+
+def test_deleting_articles_in_the_admin_keeps_a_revision_naming_the_editor(client, editor):
+    one, two, three = make_article(), make_article(), make_article()
+    client.force_login(editor)
+    response = client.post(f"/admin/articles/article/{one.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    response = client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not Article.objects.exists()
+    for article in (one, two, three):
+        deletion = Article.history.filter(id=article.pk).first()
+        assert deletion.history_type == "-" and deletion.history_user == editor
