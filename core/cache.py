@@ -140,8 +140,9 @@ class LocalFirstCache(BaseCache):
     stale. ``LOCATION`` names the shared cache alias; writes go to both. Copies are kept
     for the timeout they were stored with (the cache's ``TIMEOUT`` when read from the
     shared cache), and the least recently used are dropped beyond ``MAX_BYTES``
-    (``OPTIONS``) per process. Values other than text are kept pickled, so that no two
-    requests share a mutable object. Do not store here what may change under its key.
+    (``OPTIONS``) per process (per thread with threaded workers, as Django's cache
+    connections are). Values other than text are kept pickled, so that no two requests
+    share a mutable object. Do not store here what may change under its key.
     """
 
     def __init__(self, location, params):
