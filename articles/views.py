@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
@@ -51,13 +51,6 @@ def as_of_versions(request, kind, slug, read):
     return found
 
 
-def _get_or_404(model, slug):
-    try:
-        return QuerySet(model).get(slug=slug)  # no lookup rewriting needed
-    except model.DoesNotExist:
-        raise Http404(f"No such {model._meta.model_name}")
-
-
 def listing(language):
     """Published articles in ``language`` with only the columns a list shows."""
     localized = [
@@ -88,7 +81,8 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    category = as_of_versions(request, "category", slug, partial(_get_or_404, Category, slug))
+    read = partial(get_object_or_404, QuerySet(Category), slug=slug)  # no lookup rewriting needed
+    category = as_of_versions(request, "category", slug, read)
     articles = listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
     context = {"category": category, "page": page, "categories": QuerySet(Category).all()}
@@ -97,7 +91,8 @@ def category_detail(request, slug):
 
 @require_safe
 def author_detail(request, slug):
-    person = as_of_versions(request, "person", slug, partial(_get_or_404, Person, slug))
+    read = partial(get_object_or_404, QuerySet(Person), slug=slug)
+    person = as_of_versions(request, "person", slug, read)
     page = _paginate(request, listing(translation.get_language()).filter(authors=person))
     return render(request, "articles/author.html", {"person": person, "page": page})
 
@@ -105,7 +100,8 @@ def author_detail(request, slug):
 @require_safe
 def page_detail(request, slug):
     """A page such as About, in the languages it is written in."""
-    page = as_of_versions(request, "page", slug, partial(_get_or_404, Page, slug))
+    read = partial(get_object_or_404, QuerySet(Page), slug=slug)
+    page = as_of_versions(request, "page", slug, read)
     title = build_localized_fieldname("title", translation.get_language())
     if not getattr(page, title):
         raise Http404("This page is not written in this language")

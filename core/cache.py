@@ -170,13 +170,6 @@ class LocalFirstCache(BaseCache):
         self._keep(key, value, self.default_timeout)
         return value
 
-    def get_many(self, keys, version=None):
-        found = {}
-        for key in keys:
-            if (value := self.get(key, _MISSING, version)) is not _MISSING:
-                found[key] = value
-        return found
-
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.shared.set(key, value, timeout, version)
         self._keep(key, value, timeout)

@@ -199,8 +199,8 @@ def _forget(scopes):
 
 @cache
 def deploy_fingerprint():
-    """Changes with Django, the code, templates, catalogs and static manifest: a deploy's pages are
-    cached apart from the last one's."""
+    """Changes with Django, the code, templates, catalogs and static manifest: a deploy's
+    pages are cached apart from the last one's."""
     digest = hashlib.sha256(django.get_version().encode())  # pickled objects name it too
     root = Path(settings.BASE_DIR)
     for pattern in ("*/*.py", "*/templatetags/*.py", "templates/**/*.html", "locale/**/*.mo",
