@@ -23,6 +23,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core import languages
 from core.languages import language_codes
+from core.pagecache import VersionedQuerySet
 
 from . import images, richtext
 
@@ -33,6 +34,8 @@ class Category(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("One or two sentences shown on its page.")
     )
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -64,6 +67,8 @@ class Person(models.Model):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -98,6 +103,8 @@ class Page(models.Model):
         _("body"), blank=True, extensions=richtext.EDITOR_EXTENSIONS, sanitize=richtext.sanitize
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -253,7 +260,7 @@ class BodyImage(models.Model):
         return cls._BARE_FIGURE.sub("", body)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(VersionedQuerySet):
     def published(self, at=None):
         """The one visibility rule: published, and the publication time has come (by ``at``,
         default now). Every page, feed, sitemap and SQL restatement is built on it."""
@@ -768,6 +775,8 @@ class RelatedLink(models.Model):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("related article")
@@ -794,6 +803,8 @@ class PreviousSlug(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="previous_slugs")
     slug = models.SlugField(_("slug"), unique=True, max_length=120)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("previous slug")

@@ -1,6 +1,5 @@
 """Pages a visitor reads: the home page, categories and articles."""
 
-import hashlib
 from functools import partial
 
 from django.conf import settings
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import html_lang
-from core.pagecache import page_stamp, pages
 
 from . import structured_data
 from .models import Article, Category, Page, Person, PreviousSlug, site_articles
@@ -27,28 +25,10 @@ def can_preview(user):
 
 
 def _paginate(request, queryset):
-    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
-    # The count, like the list's fragment, changes only with the page's versions.
-    key = f"count:{request.path}:{page_stamp(request)}"
-    paginator.count = pages.get_or_set(key, queryset.count, settings.PAGE_CACHE_SECONDS)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        return Paginator(queryset, settings.ARTICLES_PER_PAGE).page(request.GET.get("page", 1))
     except InvalidPage:
         raise Http404("No such page")
-
-
-def as_of_versions(request, kind, slug, read):
-    """``read()``, the object a page is about, remembered under the page's versions: every
-    save or delete of an article, category or person, and every scheduled publication,
-    gives every page new versions (``core.pagecache``), so a visitor with cookies gets
-    the page without a query. Nothing is remembered when ``read()`` raises (a 404), so
-    made-up slugs cannot fill the cache."""
-    key = f"{kind}:{hashlib.sha256(slug.encode()).hexdigest()[:24]}:{page_stamp(request)}"
-    found = pages.get(key)
-    if found is None:
-        found = read()
-        pages.set(key, found)
-    return found
 
 
 def listing(language):
@@ -81,8 +61,7 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    read = partial(get_object_or_404, QuerySet(Category), slug=slug)  # no lookup rewriting needed
-    category = as_of_versions(request, "category", slug, read)
+    category = get_object_or_404(QuerySet(Category), slug=slug)  # no lookup rewriting needed
     articles = listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
     context = {"category": category, "page": page, "categories": QuerySet(Category).all()}
@@ -91,8 +70,7 @@ def category_detail(request, slug):
 
 @require_safe
 def author_detail(request, slug):
-    read = partial(get_object_or_404, QuerySet(Person), slug=slug)
-    person = as_of_versions(request, "person", slug, read)
+    person = get_object_or_404(QuerySet(Person), slug=slug)
     page = _paginate(request, listing(translation.get_language()).filter(authors=person))
     return render(request, "articles/author.html", {"person": person, "page": page})
 
@@ -100,8 +78,7 @@ def author_detail(request, slug):
 @require_safe
 def page_detail(request, slug):
     """A page such as About, in the languages it is written in."""
-    read = partial(get_object_or_404, QuerySet(Page), slug=slug)
-    page = as_of_versions(request, "page", slug, read)
+    page = get_object_or_404(QuerySet(Page), slug=slug)
     title = build_localized_fieldname("title", translation.get_language())
     if not getattr(page, title):
         raise Http404("This page is not written in this language")
@@ -114,11 +91,7 @@ def article_detail(request, slug):
     preview = can_preview(request.user)
     articles = site_articles().select_related("category")
     try:
-        if preview:  # drafts and scheduled articles too, never remembered
-            article = articles.get(slug=slug)
-        else:
-            read = partial(articles.published().get, slug=slug)
-            article = as_of_versions(request, "article", slug, read)
+        article = (articles if preview else articles.published()).get(slug=slug)
     except Article.DoesNotExist:
         previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
         if previous is None:

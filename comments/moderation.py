@@ -11,9 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from articles.models import Article
 from core.clientip import client_ip
 
 from . import tasks
@@ -46,6 +48,21 @@ def comments_closed(article):
         return True
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     return bool(days) and article.publish_at < timezone.now() - timedelta(days=days)
+
+
+def next_closing():
+    """The next moment comments on a published article close by age, or None (the page
+    cache's schedule: the form is gone from the cached page at that moment)."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if not days:
+        return None
+    age = timedelta(days=days)
+    first = (
+        Article.objects.published()
+        .filter(comments_open=True, publish_at__gt=timezone.now() - age)
+        .aggregate(first=Min("publish_at"))["first"]
+    )
+    return first + age + timedelta(microseconds=1) if first else None
 
 
 def hash_ip(ip):

@@ -134,18 +134,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set; otherwise files, which every gunicorn
-# worker on this machine shares (unlike the per-process local-memory cache).
-# "default" holds pages, "counters" the flood limit's counts: page traffic fills
-# and culls the first, never the second. One Redis serves both; run it with
-# `maxmemory-policy noeviction` so that a full Redis refuses new pages (a miss,
-# logged) instead of evicting counters.
+# Cache: Redis when REDIS_URL is set; otherwise SQLite files on this machine (diskcache),
+# which every gunicorn worker shares and whose writes cost the same however full it is.
+# "default" holds pages and their parts, "counters" the flood limit's counts: page traffic
+# fills and evicts the first, never the second. One Redis serves both; run it with
+# `maxmemory-policy noeviction` so that a full Redis refuses new pages (a miss, logged)
+# instead of evicting counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_PREFIX = os.environ.get("DJANGO_CACHE_PREFIX", "site")
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
+CACHE_MB = int(os.environ.get("DJANGO_CACHE_MB", "512"))
 
 
-def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR, max_entries=300):
+def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR):
     if redis_url:
         # Redis that never takes a page down: errors are logged and read as misses.
         return {
@@ -155,34 +156,22 @@ def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR, max_entries=3
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     return {
-        "BACKEND": "core.cache.ResilientFileBasedCache",
+        "BACKEND": "core.cache.ResilientDiskCache",
         "LOCATION": str(directory / name),
-        "OPTIONS": {"MAX_ENTRIES": max_entries},
+        "SHARDS": 4,
+        "DATABASE_TIMEOUT": 0.25,  # a write waits this long for another worker's, then drops
+        "OPTIONS": {"size_limit": CACHE_MB * 2**20},
     }
 
 
-# Whole public pages are cached for visitors without cookies (core/pagecache.py).
+# Whole public pages and their parts are cached (core/pagecache.py) for this long at most.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Names this deploy's code and templates in every cache key (core.pagecache.release).
+RELEASE = os.environ.get("DJANGO_RELEASE", "")
 
 CACHES = {
-    "default": cache_settings("pages", max_entries=5000),
-    "counters": cache_settings("counters", max_entries=1_000_000),
-    # Pages and their fragments: each process's own copies in front of "default". Their
-    # keys are named by versions, so a copy is never stale (core.cache.LocalFirstCache).
-    "pages": {
-        "BACKEND": "core.cache.LocalFirstCache",
-        "LOCATION": "default",
-        "TIMEOUT": PAGE_CACHE_SECONDS,
-        "OPTIONS": {"MAX_BYTES": int(os.environ.get("DJANGO_LOCAL_CACHE_MB", "32")) * 2**20},
-    },
-    # Rows of search results, per article and language, in each process only: keyed by
-    # versions too, and kept out of the shared cache that page traffic needs.
-    "rows": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "rows",
-        "TIMEOUT": PAGE_CACHE_SECONDS,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
+    "default": {**cache_settings("pages"), "TIMEOUT": PAGE_CACHE_SECONDS},
+    "counters": cache_settings("counters"),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

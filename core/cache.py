@@ -4,22 +4,16 @@ A cache error of any kind (Redis down or hung, a corrupt cache file, a full
 disk, a read-only cache directory) is logged and read as a miss; writes are
 dropped; a cache that times out is left alone for a few seconds before it is tried again.
 Nothing a visitor does turns a cache fault into a 500.
-
-``LocalFirstCache`` keeps each process's copies of pages and fragments in front of the
-shared cache, so that most reads ask neither Redis nor the disk.
 """
 
 import logging
 import pickle
-import sys
-import threading
+import sqlite3
 import time
 import zlib
-from collections import OrderedDict
 
-from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.filebased import FileBasedCache
+import diskcache
+from diskcache import DjangoCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -27,8 +21,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 # What a damaged or unwritable cache file raises when read or written.
-FILE_ERRORS = (OSError, EOFError, pickle.UnpicklingError, zlib.error, ValueError, TypeError,
-               AttributeError, ImportError, IndexError)  # fmt: skip
+DISK_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout, EOFError, pickle.UnpicklingError,
+               zlib.error, TypeError, AttributeError, ImportError, IndexError)  # fmt: skip
 
 
 # Where a cache timed out, when to try it again (per process, by cache location): a hung
@@ -38,7 +32,6 @@ FILE_ERRORS = (OSError, EOFError, pickle.UnpicklingError, zlib.error, ValueError
 _retry_at = {}
 RETRY_AFTER_SECONDS = 5
 TIMEOUTS = (TimeoutError, RedisTimeoutError)
-_MISSING = object()
 
 
 def _pause_if_hung(cache, error):
@@ -113,109 +106,21 @@ class ResilientRedisCache(RedisCache):
     incr = _resilient(RedisCache, "incr", _unavailable, RedisError)
 
 
-@degrades_on(FILE_ERRORS)
-class ResilientFileBasedCache(FileBasedCache):
-    """The file cache, where a corrupt entry is a miss (and is removed), and a full disk or
-    a read-only directory drops writes."""
+@degrades_on(DISK_ERRORS)
+class ResilientDiskCache(DjangoCache):
+    """diskcache's SQLite-backed cache for one machine's workers: a write costs the same
+    however many entries it holds (it evicts a few at a time, least recently stored
+    first, beyond ``size_limit``); a damaged file, a full disk or a read-only directory is
+    a miss, and a write that waits for another worker longer than ``DATABASE_TIMEOUT`` is
+    dropped."""
 
-    def __init__(self, dir, params):
-        super().__init__(dir, params)
-        self._location = dir
+    def __init__(self, directory, params):
+        super().__init__(directory, params)
+        self._location = directory
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except FILE_ERRORS as error:
-            logger.warning("cache entry unreadable, removed: %r", error)
-            self.delete(key, version)
-            return default
+    incr = _resilient(DjangoCache, "incr", _unavailable, DISK_ERRORS)
 
-
-class LocalFirstCache(BaseCache):
-    """A process's own copies in front of a shared cache, for keys whose value never changes.
-
-    Pages and their fragments are stored under keys named by the versions of what they
-    show (``core.pagecache``): a key never comes to mean other content, so a copy kept in
-    this process can be served without asking Redis or opening a file, and is never
-    stale. ``LOCATION`` names the shared cache alias; writes go to both. Copies are kept
-    for the timeout they were stored with (the cache's ``TIMEOUT`` when read from the
-    shared cache), and the least recently used are dropped beyond ``MAX_BYTES``
-    (``OPTIONS``) per process (per thread with threaded workers, as Django's cache
-    connections are). Values other than text are kept pickled, so that no two requests
-    share a mutable object. Do not store here what may change under its key.
-    """
-
-    def __init__(self, location, params):
-        super().__init__(params)
-        self._shared_alias = location
-        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 2**20))
-        self._copies = OrderedDict()  # key -> (expires at, size, text or pickle)
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    @property
-    def shared(self):
-        return caches[self._shared_alias]
-
-    def get(self, key, default=None, version=None):
-        now = time.monotonic()
-        with self._lock:
-            copy = self._copies.get(key)
-            if copy is not None and copy[0] > now:
-                self._copies.move_to_end(key)
-                return copy[2] if isinstance(copy[2], str) else pickle.loads(copy[2])  # noqa: S301
-        value = self.shared.get(key, _MISSING, version)
-        if value is _MISSING:
-            return default
-        self._keep(key, value, self.default_timeout)
-        return value
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self.shared.set(key, value, timeout, version)
-        self._keep(key, value, timeout)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        failed = self.shared.set_many(data, timeout, version)
-        for key, value in data.items():
-            self._keep(key, value, timeout)
-        return failed
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        added = self.shared.add(key, value, timeout, version)
-        if added:
-            self._keep(key, value, timeout)
-        return added
-
-    def delete(self, key, version=None):
-        self._drop(key)
-        return self.shared.delete(key, version)
-
-    def clear(self):
-        with self._lock:
-            self._copies.clear()
-            self._bytes = 0
-        return self.shared.clear()
-
-    def _keep(self, key, value, timeout):
-        if timeout is DEFAULT_TIMEOUT:
-            timeout = self.default_timeout
-        if timeout is not None and timeout <= 0:
-            return self._drop(key)
-        stored = value if isinstance(value, str) else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-        size = sys.getsizeof(stored)
-        if size > self._max_bytes // 8:
-            return  # too big to be worth a place among the others
-        expires = time.monotonic() + (timeout if timeout is not None else 365 * 24 * 3600)
-        with self._lock:
-            if (old := self._copies.pop(key, None)) is not None:
-                self._bytes -= old[1]
-            self._copies[key] = (expires, size, stored)
-            self._bytes += size
-            while self._bytes > self._max_bytes:
-                _key, (_expires, dropped, _stored) = self._copies.popitem(last=False)
-                self._bytes -= dropped
-
-    def _drop(self, key):
-        with self._lock:
-            if (old := self._copies.pop(key, None)) is not None:
-                self._bytes -= old[1]
+    def close(self, **kwargs):
+        """Django closes caches after every request; the SQLite connections are kept for the
+        thread's life instead, as the database's are (reopening one costs a read of the
+        cache's settings and its pragmas)."""

@@ -1,52 +1,63 @@
-"""Whole-page caching for visitors without cookies, that is never stale and never private.
+"""Caching: every key and every version is made here, and nowhere else.
 
-Each page depends on *scopes*: every page on ``site`` and ``lists``, and a
-page an app registers with ``register_page_scope`` (the article page) on a
-scope of its own as well (``comments:<slug>``). Each scope has a version in
-the database (``core.models.PageVersion``), bumped in the same transaction as
-the change it stands for; a page is cached under the versions of its scopes,
-read before it is rendered, so a change makes every page that depends on it
-render afresh, and a cache lost, emptied or restored from an old snapshot can
-never serve old content again. A deploy (new code or static files) starts
-new keys; ``manage.py restore`` bumps ``site``.
+**When does a page change?** Whatever the cache holds (a whole page, or a part of one) is
+stored under the versions of the content it shows, and nothing is ever deleted. Every
+write to a model that pages show moves those versions in the same transaction: ``save()``,
+``delete()``, and its QuerySet's ``update()``, ``bulk_create()`` and ``bulk_update()``
+(``VersionedQuerySet``; a system check refuses a watched model without it). The schedule
+moves them too when a moment it names has come (a scheduled publication, comments closing
+by age). So the next request after a change finds no entry under the new versions and
+renders afresh: the parts that show what changed, while the rest come from the cache.
 
-What bumps what is said by the apps: ``refresh_on_change(Model, ...)`` for
-models whose every save or delete changes lists and pages (articles,
-categories), and ``bump(scope)`` from their own signal handlers (a comment
-bumps its article's scope only). ``lists`` also changes by itself at the next
-moment a registered schedule names (a scheduled article's publication).
-
-Only requests without a private cookie (the session, messages, and any an app
-registers) are served from the cache; pages rendered for a request with one
-are marked private. Only the page numbers of the query string vary a cached
-page (see ``cache_path``). A matching ``If-None-Match`` gets a 304 before
-anything is rendered.
-
-Pages and fragments are stored in the ``pages`` cache: each process keeps its own
-copies of what it reads in front of the shared cache (``core.cache.LocalFirstCache``),
-which is safe because a key named by versions never comes to mean other content.
+The versions (``PAGES``, ``PARTS``) are scopes of content: ``site`` (everything: a
+restore), ``lists`` (any article as lists show it), ``catalog`` (categories, people,
+pages), ``article:<slug>`` (one article's own page) and ``comments:<slug>`` (its thread).
+Whole pages are served only to requests without a private cookie, keyed by the path and
+page numbers; a part's key names its language and the arguments its tag is given, and
+``request`` is hidden inside it, so a part cannot print what its key does not name.
 """
 
+import functools
 import hashlib
+import logging
 import re
 import secrets
 import threading
 import time
-from functools import cache, lru_cache, partial
+from functools import partial
 from pathlib import Path
 
-import django
 from django.conf import settings
-from django.core.cache import ConnectionProxy, caches
-from django.db import connection, transaction
+from django.core import checks
+from django.core.cache import caches
+from django.db import connection, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import urlencode
 from django.utils.text import compress_string
 
-SITE, LISTS = "site", "lists"
+logger = logging.getLogger(__name__)
+
+SITE, LISTS, CATALOG = "site", "lists", "catalog"
+
+# What each page and part shows. Every page depends on SITE, LISTS and CATALOG (the header,
+# lists and the footer); a URL named here depends on more, filled from its arguments.
+PAGES = {"articles:detail": ("article:{slug}", "comments:{slug}")}
+# A part is a template's {% part "name" arg=value %}: it is keyed by these scopes (and SITE),
+# its language and its arguments.
+PARTS = {
+    "nav": (CATALOG,),  # the header's categories, the footer's links
+    "list": (LISTS, CATALOG),  # a page of cards: home, category, author
+    "page": (CATALOG,),  # an About page
+    "article": (CATALOG, "article:{slug}"),  # an article's header, body and byline
+    "related": (LISTS, "article:{slug}"),  # its related articles' cards
+    "comments": ("comments:{slug}",),  # its approved comments
+    "search-row": (LISTS,),  # one search result's title, link, date and text
+}
+
 # Headers a cached page keeps; the middleware below the cache (CSP, X-Frame-Options, the
 # language) does not run when it is served.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Policy",
@@ -54,15 +65,20 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Content-Security-Po
 PAGE_PARAMETERS = ("page", "p")
 PAGE = re.compile(r"[1-9][0-9]{0,8}")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+RENDER_LOCK_SECONDS = 10
 
 _private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
 _uncached_parameters = set()
 _schedules = []
-_page_scopes = {}
 _response_hooks = []
+_watched = {}
+_reads = {}
 _bumped = threading.local()
-# Pages and fragments: this process's copies first, then the shared cache (settings.CACHES).
-pages = ConnectionProxy(caches, "pages")
+
+
+def cache():
+    """Where pages and parts are stored (settings.CACHES["default"])."""
+    return caches["default"]
 
 
 # Registration, by the apps in their ready().
@@ -79,13 +95,9 @@ def register_uncached_parameter(name):
 
 
 def register_schedule(next_change):
-    """``next_change()`` gives the next moment (a datetime or None) the lists change by time."""
+    """``next_change()`` gives the next moment (a datetime or None) pages change by time:
+    ``lists`` is moved then, and with it every page."""
     _schedules.append(next_change)
-
-
-def register_page_scope(url_name, scope):
-    """Pages of URL ``url_name`` also depend on the scope ``scope(url kwargs)`` names."""
-    _page_scopes[url_name] = scope
 
 
 def register_response_hook(hook):
@@ -93,25 +105,83 @@ def register_response_hook(hook):
     _response_hooks.append(hook)
 
 
-def refresh_on_change(*models):
-    """Every save or delete of these models' rows changes the lists and the pages
-    (for a many-to-many table, every change of its links)."""
-    for model in models:
-        uid = f"pages-{model._meta.label}"
-        if model._meta.auto_created:
-            m2m_changed.connect(_links_changed, sender=model, dispatch_uid=uid)
-            continue
-        post_save.connect(_content_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"{uid}-d")
+def watch(model, scopes, reads=()):
+    """Every write to ``model``'s rows moves ``scopes(row)``: save and delete (signals), and
+    the QuerySet's update and bulk writes (``VersionedQuerySet``, which loads only the
+    fields ``reads`` names, such as ``"article__slug"``). For a many-to-many table,
+    ``scopes`` is given the object whose links changed."""
+    _watched[model] = scopes
+    _reads[model] = reads
+    uid = f"pages-{model._meta.label}"
+    if model._meta.auto_created:
+        m2m_changed.connect(_links_changed, sender=model, dispatch_uid=uid)
+        return
+    post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
+    post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-d")
 
 
-def _content_changed(sender, origin=None, **kwargs):
-    bump(LISTS, origin=origin)
+def _row_changed(sender, instance, origin=None, **kwargs):
+    # A row deleted with another watched model's object (a cascade) is that object's change.
+    started = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    if origin is None or started is sender or started not in _watched:
+        bump(*_watched[sender](instance), origin=origin)
 
 
-def _links_changed(sender, action, **kwargs):
+def _links_changed(sender, instance, action, **kwargs):
     if action.startswith("post_"):
-        bump(LISTS)
+        through = _watched[sender]
+        bump(*through(instance))
+
+
+def rows_changed(model, rows):
+    """Move the versions of ``rows`` of a watched model (for writes that send no signal)."""
+    if model in _watched:
+        bump(*{scope for row in rows for scope in _watched[model](row)})
+
+
+class VersionedQuerySet(models.QuerySet):
+    """The QuerySet of a watched model: writes that send no signal move versions too."""
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            rows_changed(self.model, self._rows(pks))  # as they were (a slug may change)
+            count = super().update(**kwargs)
+            rows_changed(self.model, self._rows(pks))
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            rows_changed(self.model, created)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(objs, fields, *args, **kwargs)
+            rows_changed(self.model, objs)
+        return count
+
+    def _rows(self, pks):
+        reads = _reads.get(self.model, ())
+        related = {name.rpartition("__")[0] for name in reads if "__" in name}
+        rows = models.QuerySet(self.model, using=self.db).filter(pk__in=pks)
+        return rows.select_related(*related).only("pk", *reads)
+
+
+@checks.register
+def check_watched(app_configs, **kwargs):
+    """A watched model whose QuerySet is not versioned could change pages unseen."""
+    return [
+        checks.Error(
+            f"{model._meta.label} is watched by the page cache, but its default manager's "
+            "QuerySet is not a core.pagecache.VersionedQuerySet.",
+            id="core.E001",
+        )
+        for model in _watched
+        if not model._meta.auto_created
+        and not issubclass(model._default_manager._queryset_class, VersionedQuerySet)
+    ]
 
 
 # Versions.
@@ -132,16 +202,20 @@ def bump(*scopes, origin=None):
     # This process reads the new versions at once, and again once they are committed.
     _forget(scopes)
     transaction.on_commit(partial(_forget, scopes))
-    for scope in scopes:
+    if not scopes:
+        return
+    rows = []
+    for scope in sorted(set(scopes)):
         next_change = _next_change() if scope == LISTS else None
-        next_change = connection.ops.adapt_datetimefield_value(next_change)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO core_pageversion (scope, version, next_change) VALUES (%s, 1, %s)"
-                " ON CONFLICT (scope) DO UPDATE SET version = core_pageversion.version + 1,"
-                " next_change = EXCLUDED.next_change",
-                [scope, next_change],
-            )
+        rows += [scope, connection.ops.adapt_datetimefield_value(next_change)]
+    values = ", ".join(["(%s, 1, %s)"] * (len(rows) // 2))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO core_pageversion (scope, version, next_change) VALUES {values}"  # noqa: S608 (placeholders only)
+            " ON CONFLICT (scope) DO UPDATE SET version = core_pageversion.version + 1,"
+            " next_change = EXCLUDED.next_change",
+            rows,
+        )
 
 
 def restart_versions():
@@ -185,7 +259,8 @@ def read_versions(scopes):
     for scope in scopes:
         version, next_change = found.get(scope, (0, None))
         if next_change is not None and next_change.timestamp() <= wall:
-            bump(scope)
+            with transaction.atomic(using=router.db_for_write(PageVersion)):
+                bump(scope)
             return read_versions(scopes)
         versions[scope] = version
         _known[scope] = (version, next_change and next_change.timestamp(), now)
@@ -197,21 +272,70 @@ def _forget(scopes):
         _known.pop(scope, None)
 
 
-@cache
-def deploy_fingerprint():
-    """Changes with Django, the code, templates, catalogs and static manifest: a deploy's
-    pages are cached apart from the last one's."""
-    digest = hashlib.sha256(django.get_version().encode())  # pickled objects name it too
-    root = Path(settings.BASE_DIR)
-    for pattern in ("*/*.py", "*/templatetags/*.py", "templates/**/*.html", "locale/**/*.mo",
-                    "staticfiles/staticfiles.json"):  # fmt: skip
-        for path in sorted(root.glob(pattern)):
-            if ".venv" not in path.parts:
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def _versions(request, scopes):
+    """The versions of ``scopes``, read once per request."""
+    known = request.__dict__.setdefault("page_versions", {})
+    missing = [scope for scope in scopes if scope not in known]
+    if missing:
+        known.update(read_versions(missing))
+    return [known[scope] for scope in scopes]
 
 
-# The middleware.
+@functools.cache
+def release():
+    """What names this deploy's code and templates: ``DJANGO_RELEASE``, else the static
+    files' manifest (a deploy runs collectstatic). Pages of another release are apart."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    try:
+        manifest = (Path(settings.STATIC_ROOT) / "staticfiles.json").read_bytes()
+    except OSError:
+        return "unreleased"
+    return hashlib.sha256(manifest).hexdigest()[:16]
+
+
+def _key(kind, parts, scopes, versions):
+    named = hashlib.sha256(f"{parts}|{release()}|{scopes}|{versions}".encode())
+    return f"{kind}:{named.hexdigest()[:32]}"
+
+
+# Parts of pages.
+
+
+def part_key(request, name, arguments):
+    """The key of part ``name`` with ``arguments`` (a dict), for this request's language."""
+    scopes = [SITE, *(scope.format_map(arguments) for scope in PARTS[name])]
+    language = translation.get_language()
+    return _key(f"part:{name}", f"{language}?{urlencode(sorted(arguments.items()))}", scopes,
+                _versions(request, scopes))  # fmt: skip
+
+
+def get_part(request, name, arguments, render):
+    """Part ``name`` from the cache, or ``render()`` stored under its key."""
+    key = part_key(request, name, arguments)
+    found = cache().get(key)
+    if found is None:
+        found = render()
+        cache().set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
+
+
+def get_parts(request, name, arguments, render):
+    """Many parts of one kind at once: ``arguments`` is a list of dicts, ``render(missing)``
+    gives the values of those not found, in order."""
+    keys = [part_key(request, name, each) for each in arguments]
+    found = cache().get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        rendered = dict(
+            zip((keys[i] for i in missing), render([arguments[i] for i in missing]), strict=True)
+        )
+        cache().set_many(rendered, settings.PAGE_CACHE_SECONDS)
+        found.update(rendered)
+    return [found[key] for key in keys]
+
+
+# Whole pages.
 
 
 def _is_public(request):
@@ -225,8 +349,8 @@ def cache_path(request):
     Only page numbers (``page`` on lists, ``p`` on sitemaps), written plainly,
     vary a cached page. Other parameters (``utm_id`` and the like) change
     nothing on the page: they are left out of the key, so that arbitrary query
-    strings cannot fill the cache. A registered parameter (a reply form) or a
-    page number written otherwise (the view answers 404) bypasses the cache.
+    strings cannot fill the cache. A registered parameter (a search, a reply form)
+    or a page number written otherwise (the view answers 404) bypasses the cache.
     """
     query = request.GET
     if not query:
@@ -246,52 +370,24 @@ def cache_path(request):
 def page_scopes(request):
     """The scopes the requested page depends on; the URL's match is kept as
     ``request.page_match`` for the response hooks."""
-    scopes = [SITE, LISTS]
-    request.page_match = match = _resolve(request.path_info)
-    if match and (scope := _page_scopes.get(match.view_name)):
-        scopes.append(scope(match.kwargs))
+    scopes = [SITE, LISTS, CATALOG]
+    try:
+        with translation.override(translation.get_language_from_path(request.path_info)):
+            request.page_match = match = resolve(request.path_info)
+    except Resolver404:
+        request.page_match = match = None
+    if match:
+        scopes += [scope.format(**match.kwargs) for scope in PAGES.get(match.view_name, ())]
     return scopes
 
 
-@lru_cache(maxsize=4096)
-def _resolve(path):
-    """The URL match of ``path`` or None; remembered, as the same pages are asked for again
-    and again. The cache answers before LocaleMiddleware: the path names the language."""
-    try:
-        with translation.override(translation.get_language_from_path(path)):
-            return resolve(path)
-    except Resolver404:
-        return None
-
-
-def page_stamp(request):
-    """The digest of the requested page's versions (and the deploy): what the page and the
-    {% cache %} fragments of its parts are keyed by."""
-    stamp = getattr(request, "page_stamp", None)
-    if stamp is None:
-        request.page_versions = read_versions(page_scopes(request))
-        request.page_stamp = stamp = _stamp(request.page_versions)
-    return stamp
-
-
-def site_stamp(request):
-    """The digest of the versions every page shares (not the page's own): what the parts
-    that are the same on every page (the header's categories) are keyed by."""
-    stamp = getattr(request, "site_stamp", None)
-    if stamp is None:
-        page_stamp(request)
-        versions = {scope: request.page_versions[scope] for scope in (SITE, LISTS)}
-        request.site_stamp = stamp = _stamp(versions)
-    return stamp
-
-
-def _stamp(versions):
-    digest = hashlib.sha256(f"{deploy_fingerprint()}{sorted(versions.items())}".encode())
-    return digest.hexdigest()[:16]
-
-
 class PublicPageCacheMiddleware:
-    """Serve and store whole pages for cookie-less visitors; see the module docstring."""
+    """Serve and store whole pages for visitors without a private cookie.
+
+    While one worker renders a page anew, the others serve the copy stored before (for at
+    most RENDER_LOCK_SECONDS), so that a change does not send every worker to render the
+    same page at once.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -301,9 +397,8 @@ class PublicPageCacheMiddleware:
             settings.PAGE_CACHE_PREFIXES
         ):
             return self.get_response(request)
-        # Read before anything is rendered; a visitor with cookies gets their page built
-        # from fragments keyed by it too.
-        stamp = page_stamp(request)
+        scopes = page_scopes(request)
+        versions = _versions(request, scopes)
         if not _is_public(request):
             response = self.get_response(request)
             patch_cache_control(response, private=True)  # may hold the visitor's own
@@ -311,50 +406,62 @@ class PublicPageCacheMiddleware:
         path = cache_path(request)
         if path is None:
             return self._hooked(request, self.get_response(request))
-        digest = hashlib.sha256(path.encode()).hexdigest()[:24]
+        gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+        key = _key("page", path, scopes, versions)
         # The hour is part of the ETag only: a copy kept by a browser is sent again in full
         # at least hourly, so the form token it holds is never a day old.
-        gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
-        etag = f'"{stamp}-{digest}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
+        etag = f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return self._hooked(request, response)
-        key = f"pages:{stamp}:{digest}"
-        # Stored compressed too, apart: most browsers take it, and it is a fifth of the bytes.
-        stored = pages.get(f"{key}:gz" if gzipped else key)
+        suffix = ":gz" if gzipped else ""
+        latest = _key("latest", path, [], [])
+        stored, locked, previous = cache().get(key + suffix), False, False
+        if stored is None:
+            locked = cache().add(f"{latest}:lock", 1, RENDER_LOCK_SECONDS)
+            if not locked:  # another worker is rendering it: serve the copy before
+                stored = cache().get(latest + suffix)
+                previous = stored is not None
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status, headers=headers)
             if gzipped:
                 response["Content-Encoding"] = "gzip"
-            response["ETag"] = etag
-            response["X-Page-Cache"] = "hit"
+            if not previous:
+                response["ETag"] = etag
+            response["X-Page-Cache"] = "previous" if previous else "hit"
             return self._hooked(request, response)
 
-        response = self.get_response(request)
-        if (
+        try:
+            response = self.get_response(request)
+            if self._storable(request, path, response):
+                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                patch_vary_headers(response, ["Accept-Encoding"])
+                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+                plain = (200, headers, response.content)
+                packed = (200, headers, compress_string(response.content))
+                cache().set_many(
+                    {key: plain, f"{key}:gz": packed, latest: plain, f"{latest}:gz": packed},
+                    settings.PAGE_CACHE_SECONDS,
+                )
+                response["ETag"] = etag.replace("-gz", "")
+                response["X-Page-Cache"] = "miss"
+        finally:
+            if locked:
+                cache().delete(f"{latest}:lock")
+        return self._hooked(request, response)
+
+    @staticmethod
+    def _storable(request, path, response):
+        return (
             path == request.get_full_path()  # stored only when asked for by its own URL
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
             and "no-store" not in response.get("Cache-Control", "")
-        ):
-            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-            patch_vary_headers(response, ["Accept-Encoding"])
-            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-            content = response.content
-            pages.set_many(
-                {
-                    key: (200, headers, content),
-                    f"{key}:gz": (200, headers, compress_string(content)),
-                },
-                settings.PAGE_CACHE_SECONDS,
-            )
-            response["ETag"] = etag.replace("-gz", "")
-            response["X-Page-Cache"] = "miss"
-        return self._hooked(request, response)
+        )
 
     @staticmethod
     def _hooked(request, response):

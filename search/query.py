@@ -10,11 +10,11 @@ reads the title matches, then the other matches, each newest first, and stops wh
 the page is full, instead of finding and sorting every match.
 """
 
-from django.core.cache import caches
 from django.db import connection
 from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article, detail_url_pattern, read_datetime, visible_sql
+from core.pagecache import get_parts
 
 from .models import ARTICLE_BITS, language_range
 
@@ -110,27 +110,17 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
     return [article_id(entry) for (entry,) in found[:limit]]
 
 
-def results(language, ids, stamp):
+def results(request, language, ids):
     """The rows a result shows, for ``ids`` in that order: title, URL, date, category and
-    the entry's plain text (for the snippet).
-
-    Each article's row is remembered by this process under the site's versions
-    (``stamp``: every change to an article, category or person gives new ones), as the
-    parts of pages are: a result shown before costs no query. They are kept in this
-    process only (``settings.CACHES["rows"]``), never in the shared cache, which page
-    traffic needs; there are at most as many as articles in each language."""
-    keys = {pk: f"result:{language}:{pk}:{stamp}" for pk in ids}
-    remembered = caches["rows"].get_many(keys.values())
-    missing = [pk for pk in ids if keys[pk] not in remembered]
-    if missing:
-        read = {keys[pk]: row for pk, row in _rows(language, missing).items()}
-        caches["rows"].set_many(read)
-        remembered |= read
-    return [remembered[keys[pk]] for pk in ids if keys[pk] in remembered]
+    the entry's plain text (for the snippet). Each article's row is a part of the search
+    page (``core.pagecache.PARTS["search-row"]``): a result shown before costs no query."""
+    rows = get_parts(request, "search-row", [{"id": pk} for pk in ids],
+                     lambda missing: _rows(language, [each["id"] for each in missing]))  # fmt: skip
+    return [row for row in rows if row]
 
 
 def _rows(language, ids):
-    """``results()``' rows of the articles ``ids`` in ``language``, by article id, in one
+    """``results()``' rows of the articles ``ids`` in ``language``, in that order, in one
     query."""
     title, category_name = (
         connection.ops.quote_name(build_localized_fieldname(name, language))
@@ -149,8 +139,8 @@ def _rows(language, ids):
         rows = {row[0]: row for row in cursor.fetchall()}
     article_url = detail_url_pattern(language)
     category_url = detail_url_pattern(language, "articles:category")
-    return {
-        pk: {
+    return [
+        {
             "title": row[2],
             "url": article_url.format(row[1]),
             "publish_at": read_datetime(row[3]),
@@ -158,5 +148,7 @@ def _rows(language, ids):
             "category_url": category_url.format(row[4]),
             "text": row[6],
         }
-        for pk, row in rows.items()
-    }
+        if (row := rows.get(pk))
+        else {}  # gone since it matched: shown as nothing
+        for pk in ids
+    ]

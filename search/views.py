@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from core.pagecache import PAGE, site_stamp
+from core.pagecache import PAGE
 
 from . import query, text
 from .forms import SearchForm
@@ -53,7 +53,7 @@ def _page(request, language, terms):
     paginator = Paginator([], size)
     paginator.count = len(found)
     paginator.num_pages = -(-min(len(found), query.COUNT_LIMIT) // size)
-    return Page(query.results(language, ids, site_stamp(request)), number, paginator)
+    return Page(query.results(request, language, ids), number, paginator)
 
 
 def _elsewhere(language, q, terms):

@@ -13,12 +13,8 @@ def _media_and_cache(settings, tmp_path):
     """Uploads go to a fresh folder and the cache starts empty for every test."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {
-        name: cache_settings(name, redis_url="", directory=tmp_path / "cache")
+        name: {**CACHES[name], **cache_settings(name, redis_url="", directory=tmp_path / "cache")}
         for name in ("default", "counters")
-    } | {
-        "pages": CACHES["pages"],
-        # A process-wide store by name: one of its own per test, as versions restart.
-        "rows": {**CACHES["rows"], "LOCATION": str(tmp_path)},
     }
     settings.COMMENTS_MIN_SECONDS = 0
     pagecache._known.clear()  # versions this process read belong to the last test's database

@@ -110,7 +110,7 @@ def expected_thread(article, own_ids):
 
 @examples
 @given(specs=comment_specs)
-def test_thread_is_the_approved_comments_and_the_visitors_own(specs):
+def test_thread_is_the_approved_comments_and_waiting_the_visitors_own(specs):
     article, other_article = make_article(), make_article()
     now = timezone.now()
     created, own_ids = [], []
@@ -132,8 +132,14 @@ def test_thread_is_the_approved_comments_and_the_visitors_own(specs):
         created.append(comment)
         if spec["own"]:
             own_ids.append(comment.pk)
-    assert Comment.objects.thread(article, own_ids) == expected_thread(article, own_ids)
     assert Comment.objects.thread(article) == expected_thread(article, [])
+    waiting = [row["id"] for row in Comment.objects.waiting(article, own_ids)]
+    assert waiting == list(
+        Comment.objects.pending()
+        .filter(article=article, pk__in=own_ids)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )
 
 
 def test_a_new_condition_in_published_reaches_the_sql_of_related_articles(monkeypatch):

@@ -8,7 +8,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from config.settings import CACHES
 from core.observability import JsonFormatter, RequestIdFilter
 
 from .factories import make_article, make_user
@@ -21,8 +20,6 @@ DEAD_REDIS = {
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     },
-    "pages": CACHES["pages"],  # this process's copies, in front of the dead Redis
-    "rows": CACHES["rows"],
 }
 
 
