@@ -6,6 +6,8 @@ PY := $(BIN)/python
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+# Names this deploy in cache keys (core.pagecache.release); the environment's value wins.
+export DJANGO_RELEASE ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 
 .PHONY: bench demo serve test test-sqlite test-postgres lint messages install install-test \
 	demo-system-deps system-deps locks clean

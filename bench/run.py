@@ -41,6 +41,44 @@ PAGES = [
     ("search 腰突 zh-hans (never cached)", "/zh-hans/search/?q=%E8%85%B0%E7%AA%81"),
     ("search stem cell en (never cached)", "/en/search/?q=stem+cell"),
 ]
+# In-process only: a visitor whose own comment waits, and the first view after a save.
+RELATED = "mri-and-disc-herniation"
+LOCAL_PAGES = [
+    ("seed article en, a visitor whose comment waits", f"own:/en/articles/{SEED}/"),
+    ("seed article en, first view after another article's save",
+     f"edited:bench-article-1:/en/articles/{SEED}/"),
+    ("seed article en, first view after a related article's save",
+     f"edited:{RELATED}:/en/articles/{SEED}/"),
+]  # fmt: skip
+MIXED_SECONDS = 30
+MIXED_SCRIPT = """
+local pages = {%s}
+local searches = {"/zh-hans/search/?q=%%E8%%85%%B0%%E7%%AA%%81", "/en/search/?q=stem+cell"}
+local seed = "/en/articles/%s/"
+request = function()
+  local r = math.random(100)
+  if r <= 5 then return wrk.format("GET", searches[math.random(#searches)]) end
+  if r <= 10 then
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    headers["Cookie"] = "sessionid=none"
+    return wrk.format("GET", seed, headers)
+  end
+  return wrk.format("GET", pages[math.random(#pages)])
+end
+"""
+
+
+def mixed_pages():
+    """86 cached pages: both home pages, ten categories and 32 articles in each language."""
+    paths = []
+    for language in ("zh-hans", "en"):
+        paths.append(f"/{language}/")
+        paths += [f"/{language}/categories/bench-{n}/" for n in range(10)]
+        paths += [f"/{language}/articles/bench-article-{n}/" for n in range(100, 132)]
+    return paths
+
+
 POST_SCRIPT = """
 local counter = 0
 local thread_id = 0
@@ -111,7 +149,7 @@ def renders(site_env, bare_env, rounds, runs=20):
     asked = {
         "bare": (bare, [OK]),
         "cached": (warm, [f"cached:{path}" for path in paths if path != OK]),
-        "cookie": (warm, paths),
+        "cookie": (warm, paths + [path for _name, path in LOCAL_PAGES]),
         "whole": (cold, paths),
     }
     times, queries = {}, {}
@@ -151,7 +189,35 @@ def serve_bare(workdir):
     return process, url
 
 
-def run(database, articles, comments, seconds, rounds):
+def worker_memory(process):
+    """The resident memory (MB) of each of gunicorn master ``process``'s workers."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status)[1]) / 1024)
+    return sizes
+
+
+def mixed_load(site, tmp, seconds, saves_every=None):
+    """The mixed load over HTTP, with an article saved every ``saves_every`` seconds."""
+    script = Path(tmp) / "mixed.lua"
+    pages = ", ".join(f'"{path}"' for path in mixed_pages())
+    script.write_text(MIXED_SCRIPT % (pages, SEED))
+    wrk(site.url + "/", 5, script=str(script))  # every page once at least
+    editor = None
+    if saves_every:
+        editor = subprocess.Popen(
+            [sys.executable, "-m", "bench.edit", str(seconds), str(saves_every)],
+            cwd=ROOT, env=site.env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    result = wrk(site.url + "/", seconds, script=str(script))
+    if editor:
+        result["saves"] = int(editor.communicate(timeout=60)[0].strip() or 0)
+    return result
+
+
+def run(database, articles, comments, seconds, rounds, redis_url=None):
     with tempfile.TemporaryDirectory() as tmp:
         drop = None
         url = None
@@ -204,7 +270,19 @@ def run(database, articles, comments, seconds, rounds):
                 site.count("comments.models.Comment", body__startswith="bench comment") - before
             )
             rows.append(("comment POST", None, None, posts, bare))
-            return rows, medians, queries, posts, stored
+            mixed = {}
+            for cache in ["default"] + (["redis"] if redis_url else []):
+                if cache == "redis":
+                    site.env["REDIS_URL"] = redis_url
+                    subprocess.run(["redis-cli", "-u", redis_url, "flushdb"], check=True,
+                                   capture_output=True)  # fmt: skip
+                site.serve()
+                quiet = mixed_load(site, tmp, MIXED_SECONDS)
+                edited = mixed_load(site, tmp, MIXED_SECONDS, saves_every=2)
+                mixed[cache] = (quiet, edited, worker_memory(site.process))
+                site.stop()
+            bare_memory = worker_memory(bare_process)
+            return rows, medians, queries, posts, stored, mixed, bare_memory
         finally:
             site.stop()
             if bare_process:
@@ -214,7 +292,7 @@ def run(database, articles, comments, seconds, rounds):
                 drop()
 
 
-def table(database, size, rows, medians, queries, posts, stored):
+def table(database, size, rows, medians, queries, posts, stored, mixed, bare_memory):
     bare_ms = medians[("bare", OK)]
     site_ok_ms = medians[("cookie", OK)]
     lines = [
@@ -239,6 +317,25 @@ def table(database, size, rows, medians, queries, posts, stored):
             local = [str(queries.get(key, "—")), f"{ms:.2f}", f"{ms / bare_ms:.1f}",
                      f"{ms / site_ok_ms:.1f}"]  # fmt: skip
         lines.append(f"| {name} | {' | '.join(http)} | {' | '.join(local)} |")
+    for name, path in LOCAL_PAGES:
+        ms = medians[("cookie", path)]
+        lines.append(f"| {name} | — | — | — | — | — | {queries.get(('cookie', path), '—')}"
+                     f" | {ms:.2f} | {ms / bare_ms:.1f} | {ms / site_ok_ms:.1f} |")  # fmt: skip
+    lines += [
+        "",
+        f"Mixed load over HTTP, {MIXED_SECONDS} s each (90 % cached pages over"
+        f" {len(mixed_pages())} URLs, 5 % searches, 5 % a visitor with cookies):",
+        "",
+        "| cache | req/s | p99 ms | with a save every 2 s: req/s | p99 ms | saves | × quiet"
+        " | worker memory MB (bare Django's) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for cache, (quiet, edited, memory) in mixed.items():
+        lines.append(
+            f"| {cache} | {quiet['rps']:.0f} | {quiet['p99']:.0f} | {edited['rps']:.0f}"
+            f" | {edited['p99']:.0f} | {edited['saves']} | {edited['rps'] / quiet['rps']:.2f}"
+            f" | {', '.join(f'{m:.0f}' for m in memory)} ({', '.join(f'{m:.0f}' for m in bare_memory)}) |"
+        )
     lines += [
         "",
         f"comment POSTs: {posts['requests']} answered, {posts['errors']} errors"
@@ -255,14 +352,14 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13",
+                        help="the mixed load on Redis too ('' for none)")  # fmt: skip
     args = parser.parse_args()
     articles, comments = (10_000, 500_000) if args.large else (1_000, 50_000)
     size = f"{articles:,} articles, {comments:,} comments"
     for database in args.databases.split(","):
-        rows, medians, queries, posts, stored = run(
-            database, articles, comments, args.seconds, args.rounds
-        )
-        print(table(database, size, rows, medians, queries, posts, stored), flush=True)
+        results = run(database, articles, comments, args.seconds, args.rounds, args.redis)
+        print(table(database, size, *results), flush=True)
 
 
 if __name__ == "__main__":
