@@ -34,7 +34,8 @@ locks:
 # Debian packages. The demo needs gettext (catalogs); the tests also need chromium and CJK
 # fonts (browser tests), the PostgreSQL client (backups) and redis-server (Redis faults).
 demo-system-deps:
-	@command -v msgfmt >/dev/null || $(APT_INSTALL) gettext >/dev/null
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt) with apt-get"; \
+		$(APT_INSTALL) gettext >/dev/null; }
 
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v pg_dump >/dev/null \
@@ -53,14 +54,20 @@ DEMO_ENV = DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SITE_URL=http://127.0.0.1:$(PORT
 demo: $(VENV)/.runtime messages
 	@mkdir -p var && test -s var/demo-secret-key \
 		|| $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key
-	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
-	$(DEMO_ENV) $(PY) manage.py load_demo --force
-	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v 0
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/; Ctrl-C stops it)"
-	$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker' EXIT; \
+	@echo "Preparing the demo database, content and static files…"
+	@$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	@$(DEMO_ENV) $(PY) manage.py load_demo --force > var/demo-logins.txt
+	@$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay 2>var/worker.log & worker=$$!; \
 	$(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
-		--access-logfile - --no-control-socket
+		--access-logfile var/access.log --error-logfile var/gunicorn.log --no-control-socket & \
+	server=$$!; trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	$(PY) -m core.wait_for http://127.0.0.1:$(PORT)/robots.txt \
+		|| { cat var/gunicorn.log; exit 1; }; \
+	echo; grep -v "^Loaded" var/demo-logins.txt; echo; \
+	echo "The site: http://127.0.0.1:$(PORT)/   The admin: http://127.0.0.1:$(PORT)/admin/"; \
+	echo "Logs in var/ (access.log, gunicorn.log, worker.log). Ctrl-C stops it."; \
+	wait $$server
 
 # Production: settings from the environment (DJANGO_SECRET_KEY and DJANGO_SITE_URL at least),
 # see README. The task worker (moderator mail) runs beside gunicorn and stops with it.
@@ -90,6 +97,6 @@ clean:
 
 # Benchmark (not part of make test): wrk against gunicorn on SQLite and PostgreSQL.
 bench: $(VENV)/.test messages
-	@command -v wrk >/dev/null || $(APT_INSTALL) wrk >/dev/null
+	@command -v wrk >/dev/null || { echo "Installing wrk with apt-get"; $(APT_INSTALL) wrk >/dev/null; }
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py collectstatic --no-input -v 0
 	$(PY) -m bench.run $(BENCH_ARGS)

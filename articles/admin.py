@@ -5,7 +5,7 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import models
@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
@@ -26,11 +26,34 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.languages import html_lang, language_codes
 
-from . import revisions, richtext, translations
+from . import revisions, richtext, translation_status
 from .images import CoverFormField
 from .models import Article, BodyImage, Category, Page, Person, RelatedLink
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
+
+
+def valid_as_a_whole(form, instance):
+    """Validate ``instance`` as a whole after ``form``: errors on fields the form shows go
+    to those fields, the others to the top of the form, named by their label, so that a
+    rule of the model is a message to the editor, never a 500. True when valid."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        for name, problems in error.message_dict.items():
+            if name in form.fields:
+                form.add_error(name, problems)
+            else:
+                label = (
+                    capfirst(instance._meta.get_field(name).verbose_name)
+                    if name != NON_FIELD_ERRORS
+                    else ""
+                )
+                form.add_error(
+                    None, [f"{label}: {problem}" if label else problem for problem in problems]
+                )
+        return False
+    return True
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -436,8 +459,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         article.mark_translation_current(language)
         Article.objects.filter(pk=article.pk).update(
             **{
-                Article._stamp("synced", language): getattr(
-                    article, Article._stamp("synced", language)
+                Article.status_field("synced", language): getattr(
+                    article, Article.status_field("synced", language)
                 )
             }
         )
@@ -450,18 +473,18 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         if language not in language_codes():
             raise Http404
         article = self._article(request, pk, change=request.method == "POST")
-        fields = [build_localized_fieldname(n, language) for n in ("title", "summary", "body")]
+        names = ["title", "summary", "body", *(["cover_alt"] if article.cover else [])]
+        fields = [build_localized_fieldname(n, language) for n in names]
         Form = modelform_factory(
             Article,
             fields=fields,
             formfield_callback=partial(self.formfield_for_dbfield, request=request),
         )
         form = Form(request.POST or None, instance=article)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and valid_as_a_whole(form, article):
             article = form.save(commit=False)
             article._change_reason = _("Translated")
             article._history_user = request.user
-            article.full_clean()
             article.save()
             self.message_user(
                 request, _("The translation was saved and is up to date."), messages.SUCCESS
@@ -482,7 +505,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 name: getattr(article, build_localized_fieldname(name, source))
                 for name in ("title", "summary", "body")
             },
-            "changes": translations.changes_since_sync(article, language),
+            "changes": translation_status.changes_since_sync(article, language),
         }
         return TemplateResponse(request, "admin/articles/article/translate.html", context)
 
@@ -493,7 +516,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Missing and stale translations"),
-            "rows": translations.report(),
+            "rows": translation_status.report(),
         }
         return TemplateResponse(request, "admin/articles/article/translation_report.html", context)
 
@@ -503,7 +526,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 {
                     "language": code,
                     "name": name,
-                    "changes": translations.changes_since_sync(obj, code),
+                    "changes": translation_status.changes_since_sync(obj, code),
                 }
                 for code, name in settings.LANGUAGES
                 if obj.translation_status(code) == "stale"

@@ -51,6 +51,19 @@ def validate_cover(file):
     width, height = image.size
     if width * height > settings.COVER_MAX_PIXELS:
         raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+    if max(width, height) > settings.COVER_MAX_SIDE:
+        raise ValidationError(
+            _("The image is %(width)d × %(height)d pixels; each side may be at most %(limit)d."),
+            code="too_long",
+            params={"width": width, "height": height, "limit": settings.COVER_MAX_SIDE},
+        )
+    if max(width, height) > settings.COVER_MAX_ASPECT * min(width, height):
+        raise ValidationError(
+            _("The image is %(width)d × %(height)d pixels; one side may be at most"
+              " %(ratio)d times the other."),
+            code="too_narrow",
+            params={"width": width, "height": height, "ratio": settings.COVER_MAX_ASPECT},
+        )  # fmt: skip
     try:
         image.verify()
         # verify() reads the structure only; a truncated JPEG fails when decoded, so decode

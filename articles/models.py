@@ -277,7 +277,10 @@ class ArticleQuerySet(VersionedQuerySet):
         """Written in ``language`` and in the other, which changed since (see
         ``Article.translation_status``)."""
         other = Article.other_language(language)
-        changed, synced = Article._stamp("changed", other), Article._stamp("synced", language)
+        changed, synced = (
+            Article.status_field("changed", other),
+            Article.status_field("synced", language),
+        )
         return (
             self.available_in(language)
             .available_in(other)
@@ -297,7 +300,7 @@ class ArticleQuerySet(VersionedQuerySet):
 def visible_sql(language, using="default"):
     """``published().available_in(language)`` as a SQL condition on the articles table, with
     its parameters: compiled from the queryset, for the queries the article page writes in
-    SQL, so that it says what the rule says. Compiled once per language (about 0.2 ms),
+    SQL, so that it says what the rule says. Compiled once per language (bench/README.md),
     with the time as a parameter filled in at each call."""
     sql, params, when = _visible_sql(language, using)
     params = list(params)
@@ -462,7 +465,9 @@ class Article(models.Model):
         return tuple(self.__dict__[name] or "" for name in names)
 
     @staticmethod
-    def _stamp(prefix, language):
+    def status_field(prefix, language):
+        """The column that records when ``language`` changed (``changed``) or which change
+        of the other language it was last checked against (``synced``)."""
         return f"{prefix}_{language.replace('-', '_')}"
 
     @staticmethod
@@ -475,8 +480,8 @@ class Article(models.Model):
         if not getattr(self, build_localized_fieldname("available", language)):
             return "missing"
         other = self.other_language(language)
-        changed = getattr(self, self._stamp("changed", other))
-        synced = getattr(self, self._stamp("synced", language))
+        changed = getattr(self, self.status_field("changed", other))
+        synced = getattr(self, self.status_field("synced", language))
         other_exists = getattr(self, build_localized_fieldname("available", other))
         if other_exists and changed and (synced is None or changed > synced):
             return "stale"
@@ -493,13 +498,13 @@ class Article(models.Model):
             "name": dict(settings.LANGUAGES)[other],
             "lang": languages.html_lang(other),
             "url": self.url_in(other),
-            "changed": getattr(self, self._stamp("changed", other)),
+            "changed": getattr(self, self.status_field("changed", other)),
         }
 
     def mark_translation_current(self, language):
         """Record that ``language`` was checked against the other language as it is now."""
-        changed = getattr(self, self._stamp("changed", self.other_language(language)))
-        setattr(self, self._stamp("synced", language), changed)
+        changed = getattr(self, self.status_field("changed", self.other_language(language)))
+        setattr(self, self.status_field("synced", language), changed)
 
     def _record_changes(self, before, minor=False):
         """Called by ``save()``: stamp the languages whose text changed. A language edited
@@ -514,7 +519,7 @@ class Article(models.Model):
         ]
         now = timezone.now()
         for code in edited:
-            setattr(self, self._stamp("changed", code), now)
+            setattr(self, self.status_field("changed", code), now)
         for code in edited:
             self.mark_translation_current(code)
         translating = all(before[code] in ("missing", "stale") for code in edited)
@@ -716,8 +721,9 @@ def _lookup_names(args, kwargs):
     return names
 
 
-class SiteArticleQuerySet(ArticleQuerySet):
-    """``ArticleQuerySet`` without modeltranslation's rewriting of field names.
+class SiteQuerySet(VersionedQuerySet):
+    """A QuerySet without modeltranslation's rewriting of field names: how public pages
+    query every translated model (``site_query()``).
 
     Public pages name each language's column themselves (``title_en``), and
     modeltranslation's rewriting of every lookup is a large part of their query
@@ -730,7 +736,7 @@ class SiteArticleQuerySet(ArticleQuerySet):
             if isinstance(name, str) and (field := _translated_field(self.model, name)):
                 raise FieldError(
                     f"{field} is translated: name the language's column "
-                    f"(build_localized_fieldname) in site_articles() queries"
+                    f"(build_localized_fieldname) in site_query() queries"
                 )
 
     def _filter_or_exclude(self, negate, args, kwargs):
@@ -758,9 +764,17 @@ class SiteArticleQuerySet(ArticleQuerySet):
         return super().order_by(*fields)
 
 
+class SiteArticleQuerySet(SiteQuerySet, ArticleQuerySet):
+    """``ArticleQuerySet`` as public pages query it (see ``SiteQuerySet``)."""
+
+
+def site_query(model):
+    """``model``'s rows as the public pages query them (see ``SiteQuerySet``)."""
+    return SiteArticleQuerySet(model) if model is Article else SiteQuerySet(model)
+
+
 def site_articles():
-    """Articles as the public pages query them (see ``SiteArticleQuerySet``)."""
-    return SiteArticleQuerySet(Article)
+    return site_query(Article)
 
 
 class RelatedLink(models.Model):

@@ -10,6 +10,8 @@ import re
 import nh3
 from django.utils.text import slugify
 
+from core.text import storable
+
 EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -63,7 +65,7 @@ def sanitize(html):
     ``_anchor``); an empty editor becomes ``""``."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(html)
+    cleaned = _cleaner.clean(storable(html))
     if _EMPTY.match(cleaned):
         return ""
     taken = set()

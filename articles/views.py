@@ -4,7 +4,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -14,9 +13,10 @@ from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import html_lang
+from core.pagecache import remember
 
 from . import structured_data
-from .models import Article, Category, Page, Person, PreviousSlug, site_articles
+from .models import Article, Category, Page, Person, PreviousSlug, site_articles, site_query
 
 
 def can_preview(user):
@@ -61,16 +61,20 @@ def home(request):
 
 @require_safe
 def category_detail(request, slug):
-    category = get_object_or_404(QuerySet(Category), slug=slug)  # no lookup rewriting needed
+    category = get_object_or_404(site_query(Category), slug=slug)
     articles = listing(translation.get_language()).filter(category=category)
     page = _paginate(request, articles)
-    context = {"category": category, "page": page, "categories": QuerySet(Category).all()}
+    context = {
+        "category": category,
+        "page": page,
+        "categories": site_query(Category).order_by("slug"),
+    }
     return render(request, "articles/category.html", context)
 
 
 @require_safe
 def author_detail(request, slug):
-    person = get_object_or_404(QuerySet(Person), slug=slug)
+    person = get_object_or_404(site_query(Person), slug=slug)
     page = _paginate(request, listing(translation.get_language()).filter(authors=person))
     return render(request, "articles/author.html", {"person": person, "page": page})
 
@@ -78,7 +82,7 @@ def author_detail(request, slug):
 @require_safe
 def page_detail(request, slug):
     """A page such as About, in the languages it is written in."""
-    page = get_object_or_404(QuerySet(Page), slug=slug)
+    page = get_object_or_404(site_query(Page), slug=slug)
     title = build_localized_fieldname("title", translation.get_language())
     if not getattr(page, title):
         raise Http404("This page is not written in this language")
@@ -91,7 +95,11 @@ def article_detail(request, slug):
     preview = can_preview(request.user)
     articles = site_articles().select_related("category")
     try:
-        article = (articles if preview else articles.published()).get(slug=slug)
+        if preview:  # drafts and scheduled articles too, never remembered
+            article = articles.get(slug=slug)
+        else:
+            read = partial(articles.published().get, slug=slug)
+            article = remember(request, "article-row", {"slug": slug}, read)
     except Article.DoesNotExist:
         previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
         if previous is None:

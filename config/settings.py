@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "search",
 ]
 
+# Apps whose models' text is cleaned on every save (core.text).
+CLEANED_TEXT_APPS = ["articles", "comments"]
+
 MIDDLEWARE = [
     "core.observability.RequestIdMiddleware",
     "core.hosts.CanonicalHostMiddleware",
@@ -300,6 +303,8 @@ ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES_COUNT = 6
 COVER_MAX_BYTES = 10 * 1024 * 1024
 COVER_MAX_PIXELS = 40_000_000
+COVER_MAX_SIDE = 12_000  # WebP holds at most 16,383 pixels a side
+COVER_MAX_ASPECT = 10  # renditions of a narrower strip would be a few pixels wide
 COVER_WIDTHS = (480, 960, 1440)
 SITE_NAME = _("Spine Health Notes")
 HOME_URL_NAME = "articles:home"  # where / sends a visitor, in their language
@@ -311,6 +316,8 @@ PAGE_CACHE_PREFIXES = (*(f"/{code}/" for code, _name in LANGUAGES), "/sitemap")
 
 # Comments.
 COMMENTS_RATE = os.environ.get("COMMENTS_RATE", "10/10m")  # per client IP, across all workers
+SEARCH_RATE = os.environ.get("SEARCH_RATE", "60/m")  # searches per client IP
+SEARCH_TIME_LIMIT_MS = int(os.environ.get("SEARCH_TIME_LIMIT_MS", "250"))
 COMMENTS_MIN_SECONDS = float(os.environ.get("COMMENTS_MIN_SECONDS", "3"))
 COMMENTS_MAX_LINKS = 2
 COMMENTS_MAX_REQUEST_BYTES = 64 * 1024  # a full comment form, in any script, is far smaller

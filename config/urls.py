@@ -15,6 +15,7 @@ sitemaps = sections()
 urlpatterns = [
     path("", views.language_redirect, name="root"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", healthz, name="healthz"),
     # An index of paged sections: a large site's sitemap stays small per request.
     path(

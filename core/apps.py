@@ -13,8 +13,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
         from django.contrib import admin
+        from django.db.models.signals import pre_save
+
+        from .text import clean_stored_text
 
         post_migrate.connect(analyze_sqlite, sender=self)
+        for label in settings.CLEANED_TEXT_APPS:
+            for model in self.apps.get_app_config(label).get_models():
+                pre_save.connect(clean_stored_text, sender=model, dispatch_uid=f"text-{model}")
         # The admin names the site, not "Django administration", in either language.
         admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 

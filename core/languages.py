@@ -45,7 +45,7 @@ def language_links(request, available=None, urls=None):
     current = translation.get_language()
     links = LanguageLinks()
     for code, name in settings.LANGUAGES:
-        url = urls[code] if urls else translate_url(request.get_full_path(), code)
+        url = urls[code] if urls else _in_language(request, code, current)
         links.append(
             {
                 "code": code,
@@ -59,3 +59,14 @@ def language_links(request, available=None, urls=None):
             }
         )
     return links
+
+
+def _in_language(request, code, current):
+    """The requested URL in language ``code``; a path no view answers (a 404 page) keeps
+    its path under the other language's prefix, so the switcher never points back here."""
+    path = request.get_full_path()
+    url = translate_url(path, code)
+    prefix = f"/{current}/"
+    if code != current and url == path and path.startswith(prefix):
+        url = f"/{code}/{path.removeprefix(prefix)}"
+    return url

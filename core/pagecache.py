@@ -18,6 +18,7 @@ page numbers; a part's key names its language and the arguments its tag is given
 """
 
 import functools
+import gzip
 import hashlib
 import logging
 import re
@@ -46,8 +47,8 @@ SITE, LISTS, CATALOG = "site", "lists", "catalog"
 # What each page and part shows. Every page depends on SITE, LISTS and CATALOG (the header,
 # lists and the footer); a URL named here depends on more, filled from its arguments.
 PAGES = {"articles:detail": ("article:{slug}", "comments:{slug}")}
-# A part is a template's {% part "name" arg=value %}: it is keyed by these scopes (and SITE),
-# its language and its arguments.
+# What is remembered apart from whole pages: a template's {% part "name" arg=value %}, or a
+# value (``remember()``); keyed by these scopes (and SITE), the language and the arguments.
 PARTS = {
     "nav": (CATALOG,),  # the header's categories, the footer's links
     "list": (LISTS, CATALOG),  # a page of cards: home, category, author
@@ -56,6 +57,7 @@ PARTS = {
     "related": (LISTS, "article:{slug}"),  # its related articles' cards
     "comments": ("comments:{slug}",),  # its approved comments
     "search-row": (LISTS,),  # one search result's title, link, date and text
+    "article-row": (CATALOG, "article:{slug}"),  # the article a page is about, with its category
 }
 
 # Headers a cached page keeps; the middleware below the cache (CSP, X-Frame-Options, the
@@ -310,8 +312,9 @@ def part_key(request, name, arguments):
                 _versions(request, scopes))  # fmt: skip
 
 
-def get_part(request, name, arguments, render):
-    """Part ``name`` from the cache, or ``render()`` stored under its key."""
+def remember(request, name, arguments, render):
+    """Part ``name`` from the cache, or ``render()`` stored under its key (nothing is stored
+    when ``render()`` raises: a 404 is never remembered)."""
     key = part_key(request, name, arguments)
     found = cache().get(key)
     if found is None:
@@ -320,7 +323,7 @@ def get_part(request, name, arguments, render):
     return found
 
 
-def get_parts(request, name, arguments, render):
+def remember_many(request, name, arguments, render):
     """Many parts of one kind at once: ``arguments`` is a list of dicts, ``render(missing)``
     gives the values of those not found, in order."""
     keys = [part_key(request, name, each) for each in arguments]
@@ -381,10 +384,17 @@ def page_scopes(request):
     return scopes
 
 
+def page_address(path):
+    """Where the page of ``path`` (with its page numbers) is stored."""
+    return _key("page", path, [], [])
+
+
 class PublicPageCacheMiddleware:
     """Serve and store whole pages for visitors without a private cookie.
 
-    While one worker renders a page anew, the others serve the copy stored before (for at
+    A page is stored once per address, compressed (the few clients that do not take gzip
+    get it decompressed), with the key of the versions it shows; it is served while those
+    are the current versions. While one worker renders a page anew, the others serve the copy stored before (for at
     most RENDER_LOCK_SECONDS), so that a change does not send every worker to render the
     same page at once.
     """
@@ -415,22 +425,22 @@ class PublicPageCacheMiddleware:
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return self._hooked(request, response)
-        suffix = ":gz" if gzipped else ""
-        latest = _key("latest", path, [], [])
-        stored, locked, previous = cache().get(key + suffix), False, False
-        if stored is None:
-            locked = cache().add(f"{latest}:lock", 1, RENDER_LOCK_SECONDS)
-            if not locked:  # another worker is rendering it: serve the copy before
-                stored = cache().get(latest + suffix)
-                previous = stored is not None
-        if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status, headers=headers)
+        # One entry per address: the page as last rendered, compressed, with the key of
+        # the versions it was rendered from. It is served while that key is current.
+        address = page_address(path)
+        stored, locked = cache().get(address), False
+        fresh = stored is not None and stored[0] == key
+        if not fresh:
+            locked = cache().add(f"{address}:lock", 1, RENDER_LOCK_SECONDS)
+        if fresh or (stored is not None and not locked):  # or another worker renders it
+            _key_stored, status, headers, packed = stored
+            response = HttpResponse(packed if gzipped else gzip.decompress(packed),
+                                    status=status, headers=headers)  # fmt: skip
             if gzipped:
                 response["Content-Encoding"] = "gzip"
-            if not previous:
+            if fresh:
                 response["ETag"] = etag
-            response["X-Page-Cache"] = "previous" if previous else "hit"
+            response["X-Page-Cache"] = "hit" if fresh else "previous"
             return self._hooked(request, response)
 
         try:
@@ -439,17 +449,13 @@ class PublicPageCacheMiddleware:
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
                 patch_vary_headers(response, ["Accept-Encoding"])
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                plain = (200, headers, response.content)
-                packed = (200, headers, compress_string(response.content))
-                cache().set_many(
-                    {key: plain, f"{key}:gz": packed, latest: plain, f"{latest}:gz": packed},
-                    settings.PAGE_CACHE_SECONDS,
-                )
+                packed = compress_string(response.content)
+                cache().set(address, (key, 200, headers, packed), settings.PAGE_CACHE_SECONDS)
                 response["ETag"] = etag.replace("-gz", "")
                 response["X-Page-Cache"] = "miss"
         finally:
             if locked:
-                cache().delete(f"{latest}:lock")
+                cache().delete(f"{address}:lock")
         return self._hooked(request, response)
 
     @staticmethod

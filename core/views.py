@@ -1,9 +1,15 @@
 """Pages every site has: the language redirect, robots.txt, uploaded media and error pages."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -27,6 +33,12 @@ def language_redirect(request):
 
 
 @require_safe
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: the site's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def robots_txt(request):
     lines = [
         "User-agent: *",

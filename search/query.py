@@ -10,11 +10,15 @@ reads the title matches, then the other matches, each newest first, and stops wh
 the page is full, instead of finding and sorting every match.
 """
 
-from django.db import connection
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from modeltranslation.utils import build_localized_fieldname
 
 from articles.models import Article, detail_url_pattern, read_datetime, visible_sql
-from core.pagecache import get_parts
+from core.pagecache import remember_many
 
 from .models import ARTICLE_BITS, language_range
 
@@ -92,7 +96,7 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
     round trip: Django's client-side binding sends it as it is)."""
     titles, title_params = _matches(language, terms, titles=True)
     others, other_params = _matches(language, terms, not_titles=True)
-    with connection.cursor() as cursor:
+    with time_limit() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"{titles} LIMIT %s; {others} LIMIT %s",
@@ -110,11 +114,45 @@ def matching(language, terms, limit=COUNT_LIMIT + 1):
     return [article_id(entry) for (entry,) in found[:limit]]
 
 
+class TooSlow(Exception):
+    """A search stopped at ``settings.SEARCH_TIME_LIMIT_MS``."""
+
+
+@contextmanager
+def time_limit():
+    """A cursor whose queries are stopped after ``SEARCH_TIME_LIMIT_MS`` (PostgreSQL's
+    ``statement_timeout`` for this transaction or savepoint; SQLite's progress handler),
+    raising ``TooSlow``: no search holds a worker or the database for long."""
+    limit = settings.SEARCH_TIME_LIMIT_MS
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [limit])
+                yield cursor
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            return
+        connection.ensure_connection()
+        deadline = time.monotonic() + limit / 1000
+        raw = connection.connection
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, 1000)
+        try:
+            with connection.cursor() as cursor:
+                yield cursor
+        finally:
+            raw.set_progress_handler(None, 0)
+    except OperationalError as error:
+        if connection.vendor == "postgresql" and "statement timeout" not in str(error):
+            raise
+        if connection.vendor == "sqlite" and "interrupted" not in str(error):
+            raise
+        raise TooSlow from error
+
+
 def results(request, language, ids):
     """The rows a result shows, for ``ids`` in that order: title, URL, date, category and
     the entry's plain text (for the snippet). Each article's row is a part of the search
     page (``core.pagecache.PARTS["search-row"]``): a result shown before costs no query."""
-    rows = get_parts(request, "search-row", [{"id": pk} for pk in ids],
+    rows = remember_many(request, "search-row", [{"id": pk} for pk in ids],
                      lambda missing: _rows(language, [each["id"] for each in missing]))  # fmt: skip
     return [row for row in rows if row]
 

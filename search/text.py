@@ -32,6 +32,8 @@ _english = snowballstemmer.stemmer("english")
 
 MAX_QUERY_LENGTH = 200
 MAX_PHRASES = 12
+# The most terms one search asks the database for; a longer query is cut, and says so.
+MAX_TERMS = 16
 
 
 @lru_cache(maxsize=50_000)
@@ -50,15 +52,23 @@ def _grams(run, size):
     return [run[i : i + size] for i in range(len(run) - size + 1)]
 
 
+def _covering(run):
+    """Triples of ``run`` that cover every character: each third one, and the last. An
+    entry holding them holds the query's text much as one holding every triple would,
+    for a third of the terms."""
+    starts = sorted({*range(0, len(run) - 2, 3), len(run) - 3})
+    return [run[i : i + 3] for i in starts]
+
+
 def phrases(text):
     """``text`` as a list of phrases, each a list of terms that must all be found: one
-    term for a word; for a run of Han characters its pair if it has two, else its triples
-    (a single character is left out)."""
+    term for a word; for a run of Han characters its pair if it has two, else the triples
+    that cover it (a single character is left out)."""
     result = []
     for token, han in _tokens(text):
         if han:
             if len(token) > 1:
-                result.append(_grams(token, 2 if len(token) == 2 else 3))
+                result.append([token] if len(token) == 2 else _covering(token))
         else:
             result.append([_word(token)])
     return result
@@ -77,8 +87,15 @@ def terms(text):
 
 
 def query_terms(phrases):
-    """The distinct terms of ``phrases``, all of which an entry must hold."""
-    return sorted({term for phrase in phrases for term in phrase})
+    """The distinct terms of ``phrases``, all of which an entry must hold: at most
+    ``MAX_TERMS``, the first ones of the query (``cut_terms()`` says whether any were left
+    out)."""
+    return sorted(list(dict.fromkeys(term for phrase in phrases for term in phrase))[:MAX_TERMS])
+
+
+def cut_terms(phrases):
+    """Whether ``query_terms(phrases)`` left terms out."""
+    return len({term for phrase in phrases for term in phrase}) > MAX_TERMS
 
 
 @lru_cache(maxsize=256)

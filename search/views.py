@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import is_ratelimited
 
 from core.pagecache import PAGE
 
@@ -24,18 +25,31 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def search(request):
     language = translation.get_language()
     form = SearchForm(request.GET if "q" in request.GET else None)
+    if form.is_bound and is_ratelimited(
+        request, group="search", key="ip", rate=settings.SEARCH_RATE, increment=True
+    ):
+        return render(request, "429.html", {"noindex": True}, status=429)
     shown = CONTROL.sub("", request.GET.get("q", ""))[: text.MAX_QUERY_LENGTH * 2]
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():
-        q, terms = form.cleaned_data["q"], text.query_terms(form.cleaned_data["phrases"])
-        page = _page(request, language, terms)
+        phrases = form.cleaned_data["phrases"]
+        q, terms = form.cleaned_data["q"], text.query_terms(phrases)
+        context["cut"] = text.cut_terms(phrases)
+        try:
+            page = _page(request, language, terms)
+        except query.TooSlow:
+            context.update(query=q, too_slow=True)
+            return render(request, "search/results.html", context)
         for result in page:
             result["marked_title"] = text.snippet(result["title"], q, length=None)
             result["snippet"] = text.snippet(result["text"], q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
         context["count_limit"] = query.COUNT_LIMIT
         if not page.paginator.count:
-            context["elsewhere"] = _elsewhere(language, q, terms)
+            try:
+                context["elsewhere"] = _elsewhere(language, q, terms)
+            except query.TooSlow:
+                pass  # the hint is a courtesy
     return render(request, "search/results.html", context)
 
 

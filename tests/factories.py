@@ -97,3 +97,53 @@ def make_user(username, group=None, **flags):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def article_form(category, **overrides):
+    """The fields of the admin's article form, as a browser sends them."""
+    data = {
+        "title_zh_hans": "新文章",
+        "title_en": "New article",
+        "slug": "new-article",
+        "category": str(category.pk),
+        "summary_zh_hans": "",
+        "summary_en": "",
+        "body_zh_hans": "<p>中文正文</p>",
+        "body_en": "<p>English body</p>",
+        "cover_alt_zh_hans": "封面",
+        "cover_alt_en": "Cover",
+        "meta_description_zh_hans": "",
+        "meta_description_en": "",
+        "status": "published",
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "08:00:00",
+        "comments_open": "on",
+        "related_links-TOTAL_FORMS": "0",
+        "related_links-INITIAL_FORMS": "0",
+        "related_links-MIN_NUM_FORMS": "0",
+        "related_links-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def admin_post_change(client, article, **overrides):
+    """Save ``article``'s change form as the admin shows it, with ``overrides``."""
+    data = article_form(
+        article.category,
+        slug=article.slug,
+        title_zh_hans=article.title_zh_hans,
+        title_en=article.title_en,
+        body_zh_hans=article.body_zh_hans,
+        body_en=article.body_en,
+        cover_alt_zh_hans="",
+        cover_alt_en="",
+        publish_at_0=timezone.localtime(article.publish_at).strftime("%Y-%m-%d"),
+        publish_at_1=timezone.localtime(article.publish_at).strftime("%H:%M:%S.%f"),
+        **{"related_links-TOTAL_FORMS": "0"},
+    )
+    data.update(overrides)
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    return article

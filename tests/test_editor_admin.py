@@ -10,36 +10,9 @@ from PIL import Image
 
 from articles.models import Article, RelatedLink
 
-from .factories import image_bytes, make_article, make_category, upload
+from .factories import article_form, image_bytes, make_article, make_category, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_in_english")]
-
-
-def article_form(category, **overrides):
-    data = {
-        "title_zh_hans": "新文章",
-        "title_en": "New article",
-        "slug": "new-article",
-        "category": str(category.pk),
-        "summary_zh_hans": "",
-        "summary_en": "",
-        "body_zh_hans": "<p>中文正文</p>",
-        "body_en": "<p>English body</p>",
-        "cover_alt_zh_hans": "封面",
-        "cover_alt_en": "Cover",
-        "meta_description_zh_hans": "",
-        "meta_description_en": "",
-        "status": "published",
-        "publish_at_0": "2026-01-01",
-        "publish_at_1": "08:00:00",
-        "comments_open": "on",
-        "related_links-TOTAL_FORMS": "0",
-        "related_links-INITIAL_FORMS": "0",
-        "related_links-MIN_NUM_FORMS": "0",
-        "related_links-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_editor_creates_article_with_cover_and_related_links(client, editor):

@@ -9,32 +9,9 @@ from django.utils import timezone
 
 from articles.models import Article, RelatedLink
 
-from .factories import make_article, make_category
-from .test_editor_admin import article_form
+from .factories import admin_post_change, article_form, make_article, make_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin_in_english")]
-
-
-def admin_post_change(client, article, **overrides):
-    """Save ``article``'s change form as the admin shows it, with ``overrides``."""
-    data = article_form(
-        article.category,
-        slug=article.slug,
-        title_zh_hans=article.title_zh_hans,
-        title_en=article.title_en,
-        body_zh_hans=article.body_zh_hans,
-        body_en=article.body_en,
-        cover_alt_zh_hans="",
-        cover_alt_en="",
-        publish_at_0=timezone.localtime(article.publish_at).strftime("%Y-%m-%d"),
-        publish_at_1=timezone.localtime(article.publish_at).strftime("%H:%M:%S.%f"),
-        **{"related_links-TOTAL_FORMS": "0"},
-    )
-    data.update(overrides)
-    response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    article.refresh_from_db()
-    return article
 
 
 def test_every_save_path_keeps_a_revision(client, editor):

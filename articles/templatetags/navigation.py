@@ -1,11 +1,10 @@
 """The site header's categories and search box, on every public page."""
 
 from django import template
-from django.db.models import QuerySet
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
-from ..models import Category
+from ..models import Category, site_query
 
 register = template.Library()
 
@@ -13,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("includes/site_nav.html")
 def site_nav():
     name = build_localized_fieldname("name", get_language())
-    categories = QuerySet(Category).only("slug", name).order_by("slug")
+    categories = site_query(Category).only("slug", name).order_by("slug")
     return {"categories": [(c.get_absolute_url(), getattr(c, name) or c.slug) for c in categories]}
 
 
@@ -22,7 +21,7 @@ def category_overview():
     """The categories with their descriptions, for the home page."""
     language = get_language()
     name, description = (build_localized_fieldname(f, language) for f in ("name", "description"))
-    categories = QuerySet(Category).only("slug", name, description).order_by("slug")
+    categories = site_query(Category).only("slug", name, description).order_by("slug")
     return {
         "categories": [
             (c.get_absolute_url(), getattr(c, name) or c.slug, getattr(c, description))

@@ -37,7 +37,7 @@ class PartNode(template.Node):
             return render()
         # Where the part is written is in its key too: two parts never share a key by chance.
         place = f"{self.origin.template_name}:{self.token.lineno}"
-        return mark_safe(pagecache.get_part(request, name, {**arguments, "_at": place}, render))  # noqa: S308 (a rendered template)
+        return mark_safe(pagecache.remember(request, name, {**arguments, "_at": place}, render))  # noqa: S308 (a rendered template)
 
 
 @register.tag

@@ -15,7 +15,7 @@ def changes_since_sync(article, language):
     """The other language's title, summary and body changes since ``language`` was last
     written or checked against it: a list of diffs, or None when no revision is that old."""
     source = Article.other_language(language)
-    synced = getattr(article, Article._stamp("synced", language))
+    synced = getattr(article, Article.status_field("synced", language))
     past = None
     if synced is not None:
         # The revision written by the save that made the other language what it was then.
@@ -38,7 +38,7 @@ def report():
     rows = []
     for code in names:
         for article in Article.objects.stale_in(code).select_related("category"):
-            since = getattr(article, Article._stamp("changed", Article.other_language(code)))
+            since = getattr(article, Article.status_field("changed", Article.other_language(code)))
             rows.append(
                 {"article": article, "language": names[code], "status": "stale", "since": since}
             )
