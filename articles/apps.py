@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
+
 
 class ArticlesConfig(AppConfig):
     name = "articles"
@@ -8,8 +10,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         import simple_history
-
-        from core import pagecache
 
         from . import revisions
         from .models import Article, Category, Page, Person, PreviousSlug, RelatedLink
@@ -22,15 +22,17 @@ class ArticlesConfig(AppConfig):
             app=self.label,
             records_class=revisions.RevisionRecords,
         )
-        # What each change shows on (core.pagecache): an article on lists and its own page
-        # (under its old slug too); categories, people and pages on every page's header,
-        # bylines and lists; related links on the related cards.
-        pagecache.watch(
-            Article, lambda article: [pagecache.LISTS, *article_scopes(article)], reads=["slug"]
-        )
+        # What each change shows on (core.pagecache): an article on lists, its own page
+        # (under its old slug too), the related cards of the articles that link to it and
+        # of its category's articles (the fill); categories, people and pages on every
+        # page's header, bylines and lists; related links on their article's cards.
+        pagecache.watch(Article, article_scopes, reads=["slug", "category"])
         for model in (Category, Person, Page):
             pagecache.watch(model, lambda row: [pagecache.LISTS, pagecache.CATALOG])
-        pagecache.watch(RelatedLink, lambda link: [pagecache.LISTS])
+        pagecache.watch(
+            RelatedLink, lambda link: [f"related:{link.from_article.slug}"],
+            reads=["from_article__slug"],
+        )  # fmt: skip
         pagecache.watch(PreviousSlug, lambda previous: [f"article:{previous.slug}"], ["slug"])
         pagecache.watch(
             Article.authors.through,
@@ -41,6 +43,18 @@ class ArticlesConfig(AppConfig):
 
 
 def article_scopes(article):
-    """The scopes of an article's own page, under its slug and the one it was loaded with."""
+    """What an article's change shows on, under its slug and category and the ones it was
+    loaded with."""
+    from .models import RelatedLink
+
     slugs = {article.slug, getattr(article, "_loaded_slug", None) or article.slug}
-    return [f"article:{slug}" for slug in slugs]
+    categories = {article.category_id, getattr(article, "_loaded_category", None)} - {None}
+    linking = RelatedLink.objects.filter(to_article_id=article.pk).values_list(
+        "from_article__slug", flat=True
+    )
+    return [
+        pagecache.LISTS,
+        *(f"article:{slug}" for slug in slugs),
+        *(f"category:{category}" for category in categories),
+        *(f"related:{slug}" for slug in linking),
+    ]

@@ -453,6 +453,7 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_category = instance.__dict__.get("category_id")
         instance._loaded_content = {code: instance._content(code) for code in language_codes()}
         return instance
 
@@ -689,7 +690,7 @@ class Article(models.Model):
         if old_slug and old_slug != self.slug:
             PreviousSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
         PreviousSlug.objects.filter(slug=self.slug).delete()
-        self._loaded_slug = self.slug
+        self._loaded_slug, self._loaded_category = self.slug, self.category_id
         self._loaded_content = {code: self._content(code) for code in language_codes()}
 
 

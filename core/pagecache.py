@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import caches
 from django.db import connection, models, router, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -42,11 +42,11 @@ from django.utils.text import compress_string
 
 logger = logging.getLogger(__name__)
 
-SITE, LISTS, CATALOG = "site", "lists", "catalog"
+SITE, LISTS, CATALOG, CLOCK = "site", "lists", "catalog", "clock"
 
-# What each page and part shows. Every page depends on SITE, LISTS and CATALOG (the header,
-# lists and the footer); a URL named here depends on more, filled from its arguments.
-PAGES = {"articles:detail": ("article:{slug}", "comments:{slug}")}
+# What each page and part shows. Every page depends on SITE, LISTS, CATALOG and CLOCK (the
+# header, lists, what time changes); a URL named here depends on more, from its arguments.
+PAGES = {"articles:detail": ("article:{slug}", "related:{slug}", "comments:{slug}")}
 # What is remembered apart from whole pages: a template's {% part "name" arg=value %}, or a
 # value (``remember()``); keyed by these scopes (and SITE), the language and the arguments.
 PARTS = {
@@ -54,7 +54,9 @@ PARTS = {
     "list": (LISTS, CATALOG),  # a page of cards: home, category, author
     "page": (CATALOG,),  # an About page
     "article": (CATALOG, "article:{slug}"),  # an article's header, body and byline
-    "related": (LISTS, "article:{slug}"),  # its related articles' cards
+    # Its related articles' cards: its links and what they link to, and its category's
+    # newest articles (the fill); the clock, for those published since.
+    "related": ("related:{slug}", "category:{category}", CLOCK),
     "comments": ("comments:{slug}",),  # its approved comments
     "search-row": (LISTS,),  # one search result's title, link, date and text
     "article-row": (CATALOG, "article:{slug}"),  # the article a page is about, with its category
@@ -118,15 +120,26 @@ def watch(model, scopes, reads=()):
     if model._meta.auto_created:
         m2m_changed.connect(_links_changed, sender=model, dispatch_uid=uid)
         return
-    post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
-    post_delete.connect(_row_changed, sender=model, dispatch_uid=f"{uid}-d")
+    post_save.connect(_row_saved, sender=model, dispatch_uid=uid)
+    pre_delete.connect(_row_deleting, sender=model, dispatch_uid=f"{uid}-pd")
+    post_delete.connect(_row_deleted, sender=model, dispatch_uid=f"{uid}-d")
 
 
-def _row_changed(sender, instance, origin=None, **kwargs):
-    # A row deleted with another watched model's object (a cascade) is that object's change.
+def _row_saved(sender, instance, **kwargs):
+    bump(*_watched[sender](instance))
+
+
+def _row_deleting(sender, instance, origin=None, **kwargs):
+    # Read before the row and what cascades with it are gone; moved once they are. A row
+    # deleted with another watched model's object (a cascade) is that object's change.
     started = origin.model if isinstance(origin, models.QuerySet) else type(origin)
     if origin is None or started is sender or started not in _watched:
-        bump(*_watched[sender](instance), origin=origin)
+        instance._page_scopes = _watched[sender](instance)
+
+
+def _row_deleted(sender, instance, origin=None, **kwargs):
+    if (scopes := instance.__dict__.pop("_page_scopes", None)) is not None:
+        bump(*scopes, origin=origin)
 
 
 def _links_changed(sender, instance, action, **kwargs):
@@ -262,7 +275,7 @@ def read_versions(scopes):
         version, next_change = found.get(scope, (0, None))
         if next_change is not None and next_change.timestamp() <= wall:
             with transaction.atomic(using=router.db_for_write(PageVersion)):
-                bump(scope)
+                bump(scope, *([CLOCK] if scope == LISTS else []))
             return read_versions(scopes)
         versions[scope] = version
         _known[scope] = (version, next_change and next_change.timestamp(), now)
@@ -373,7 +386,7 @@ def cache_path(request):
 def page_scopes(request):
     """The scopes the requested page depends on; the URL's match is kept as
     ``request.page_match`` for the response hooks."""
-    scopes = [SITE, LISTS, CATALOG]
+    scopes = [SITE, LISTS, CATALOG, CLOCK]
     try:
         with translation.override(translation.get_language_from_path(request.path_info)):
             request.page_match = match = resolve(request.path_info)

@@ -378,23 +378,52 @@ def test_category_and_author_pages_for_a_visitor_with_cookies_show_a_rename_at_o
 
 def test_saving_another_article_renders_again_only_the_parts_that_show_it():
     article = make_article()
-    shown = make_article(category=article.category)
-    unrelated = make_article(category=make_category("elsewhere"))
+    filled = make_article(category=article.category)  # shown as its category's newest
+    elsewhere = make_category("elsewhere")
+    linked = make_article(category=elsewhere)
+    RelatedLink.objects.create(from_article=article, to_article=linked)
+    unrelated = make_article(category=elsewhere)
     make_comment(article, status=Comment.Status.APPROVED, body="An approved comment")
     url = f"/en/articles/{article.slug}/"
     visitor = Client()
     visitor.cookies["sessionid"] = "expired-long-ago"
     visitor.get(url)
-    for other, title in [(unrelated, "Unrelated, renamed"), (shown, "Related, renamed")]:
-        other.title_en = title
+    for other, shown in [(unrelated, False), (filled, True), (linked, True)]:
+        other.title_en = f"{other.slug}, renamed"
         other.save()
         with CaptureQueriesContext(connection) as queries:
             page = visitor.get(url).content.decode()
         read = " ".join(q["sql"] for q in queries.captured_queries)
-        # The related cards are read again; the article's own part and the thread are not.
-        assert "articles_relatedlink" in read
+        # Only the related cards that show it are read again; the article and the thread
+        # never are.
+        assert ("articles_relatedlink" in read) == shown, other
         assert "articles_article_authors" not in read and "comments_comment" not in read
-        assert ("Related, renamed" in page) == (other is shown)
+        assert (f"{other.slug}, renamed" in page) == shown
+
+
+def test_deleting_or_unlinking_a_related_article_takes_its_card_away_at_once():
+    article, elsewhere = make_article(), make_category("elsewhere")
+    linked, gone = make_article(category=elsewhere), make_article(category=elsewhere)
+    link = RelatedLink.objects.create(from_article=article, to_article=linked)
+    RelatedLink.objects.create(from_article=article, to_article=gone)
+    url = f"/en/articles/{article.slug}/"
+    page = get(url)[1]
+    assert linked.title_en in page and gone.title_en in page
+    gone.delete()
+    link.delete()
+    page = get(url)[1]
+    assert linked.title_en not in page and gone.title_en not in page
+
+
+def test_an_article_published_on_schedule_joins_its_categorys_related_cards_on_time():
+    article = make_article()
+    later = make_article(category=article.category, title_en="Published on time",
+                         publish_at=timezone.now() + timedelta(seconds=1))  # fmt: skip
+    url = f"/en/articles/{article.slug}/"
+    assert "Published on time" not in get(url)[1]
+    time.sleep(1.1)
+    assert "Published on time" in get(url)[1]
+    assert later.is_published()
 
 
 @pytest.mark.parametrize(
