@@ -19,6 +19,11 @@ $(VENV)/.runtime: requirements.lock
 	$(BIN)/pip install --quiet -r requirements.lock
 	touch $@
 
+# Production adds the clients of PostgreSQL, Redis and S3 (requirements-production.lock).
+$(VENV)/.production: $(VENV)/.runtime requirements-production.lock
+	$(BIN)/pip install --quiet -r requirements-production.lock
+	touch $@
+
 $(VENV)/.test: $(VENV)/.runtime requirements-test.lock
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
@@ -26,10 +31,12 @@ $(VENV)/.test: $(VENV)/.runtime requirements-test.lock
 install: $(VENV)/.runtime
 install-test: $(VENV)/.test
 
-# Both locks come from pyproject.toml; the runtime lock is pinned to the test lock's versions.
+# The locks come from pyproject.toml; the others are pinned to the test lock's versions.
 locks:
 	uv pip compile pyproject.toml --extra test -o requirements-test.lock --python-version 3.11
 	uv pip compile pyproject.toml -c requirements-test.lock -o requirements.lock --python-version 3.11
+	uv pip compile pyproject.toml --extra production -c requirements-test.lock \
+		-o requirements-production.lock --python-version 3.11
 
 # Debian packages. The demo needs gettext (catalogs); the tests also need chromium and CJK
 # fonts (browser tests), the PostgreSQL client (backups) and redis-server (Redis faults).
@@ -39,8 +46,11 @@ demo-system-deps:
 
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v pg_dump >/dev/null \
-		|| ! command -v redis-server >/dev/null || ! fc-list | grep -qi "noto.*cjk"; then \
-		$(APT_INSTALL) chromium fonts-noto-cjk gettext postgresql-client redis-server >/dev/null; \
+		|| ! command -v redis-server >/dev/null || ! command -v nginx >/dev/null \
+		|| ! fc-list | grep -qi "noto.*cjk"; then \
+		echo "Installing chromium, fonts, gettext, the PostgreSQL client, redis-server and nginx"; \
+		$(APT_INSTALL) chromium fonts-noto-cjk gettext postgresql-client redis-server \
+			nginx-light >/dev/null; \
 	fi
 
 messages: $(VENV)/.runtime demo-system-deps
@@ -58,7 +68,7 @@ demo: $(VENV)/.runtime messages
 	@$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
 	@$(DEMO_ENV) $(PY) manage.py load_demo --force > var/demo-logins.txt
 	@$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v 0
-	@$(DEMO_ENV) $(PY) manage.py db_worker --no-startup-delay 2>var/worker.log & worker=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py run_worker 2>var/worker.log & worker=$$!; \
 	$(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
 		--access-logfile var/access.log --error-logfile var/gunicorn.log --no-control-socket & \
 	server=$$!; trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
@@ -71,10 +81,10 @@ demo: $(VENV)/.runtime messages
 
 # Production: settings from the environment (DJANGO_SECRET_KEY and DJANGO_SITE_URL at least),
 # see README. The task worker (moderator mail) runs beside gunicorn and stops with it.
-serve: $(VENV)/.runtime messages
+serve: $(VENV)/.production messages
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT; \
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(BIN)/gunicorn config.wsgi -c config/gunicorn.py
 
 lint: $(VENV)/.test

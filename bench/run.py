@@ -21,11 +21,16 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 from tests.live import LiveSite, free_port, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
+# The longest query the form takes, of the commonest characters, found nowhere.
+COMMON = ("的是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么"
+          "心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长")  # fmt: skip
+WORST = quote((COMMON * 2)[:200])
 OK = "/bench/ok"
 PAGES = [
     ("the site's own ok view (middleware only)", OK),
@@ -40,6 +45,7 @@ PAGES = [
     ("author zh-hans", "/zh-hans/authors/lin-wen/"),
     ("search 腰突 zh-hans (never cached)", "/zh-hans/search/?q=%E8%85%B0%E7%AA%81"),
     ("search stem cell en (never cached)", "/en/search/?q=stem+cell"),
+    ("search worst case: 200 common characters, no result", "/zh-hans/search/?q=" + WORST),
 ]
 # In-process only: a visitor whose own comment waits, and the first view after a save.
 RELATED = "mri-and-disc-herniation"
@@ -250,6 +256,18 @@ def run(database, articles, comments, seconds, rounds, redis_url=None):
                     load = wrk(site.url + path, seconds, headers=["Cookie: sessionid=none"])
                     rows.append(("  with a cookie (from fragments)", "cookie", path, load, bare))
                     rows.append(("  rendered whole (no cache)", "whole", path, None, None))
+            # A cached page while 8 connections send the worst-case search ("× bare" is
+            # against the same page without them, just before).
+            seed_url = f"{site.url}/en/articles/{SEED}/"
+            quiet = wrk(seed_url, seconds)
+            flood = subprocess.Popen(
+                ["wrk", "-t1", "-c8", f"-d{seconds + 2}s", "--timeout", "10s",
+                 f"{site.url}/zh-hans/search/?q={WORST}"], stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            time.sleep(1)
+            rows.append(("seed article en, cached, while 8 connections search the worst case",
+                         "flood", seed_url, wrk(seed_url, seconds), quiet))  # fmt: skip
+            flood.wait(timeout=60)
             token = (
                 site.shell(
                     "from comments.forms import make_token\nfrom articles.models import Article\n"

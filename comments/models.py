@@ -99,6 +99,9 @@ class Comment(models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderators_notified_at = models.DateTimeField(
+        _("moderators notified at"), null=True, blank=True, editable=False
+    )
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
 

@@ -40,6 +40,8 @@ def notify_moderators(comment_id, attempt=1):
     recipients = moderator_emails()
     if comment is None or comment.status != Comment.Status.PENDING or not recipients:
         return
+    if comment.moderators_notified_at:
+        return  # sent by a worker that died before it could say so
     url = absolute_url(reverse("admin:comments_comment_change", args=[comment.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("New comment awaiting moderation on “%(title)s”") % {
@@ -58,3 +60,6 @@ def notify_moderators(comment_id, attempt=1):
         )  # fmt: skip
         later = timezone.now() + timedelta(minutes=2 ** (attempt - 1))
         notify_moderators.using(run_after=later).enqueue(comment_id, attempt + 1)
+    else:
+        # Recorded the moment the mail server took it: the task run again sends nothing.
+        Comment.objects.filter(pk=comment.pk).update(moderators_notified_at=timezone.now())

@@ -153,7 +153,7 @@ def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR):
     if redis_url:
         # Redis that never takes a page down: errors are logged and read as misses.
         return {
-            "BACKEND": "core.cache.ResilientRedisCache",
+            "BACKEND": "core.rediscache.ResilientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"{CACHE_PREFIX}:{name}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -297,6 +297,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work (moderator mail): queued in the database, sent by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task held longer than this by a worker is taken to be abandoned (manage.py run_worker).
+TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "300"))
 
 # Site behaviour.
 ARTICLES_PER_PAGE = 10

@@ -39,7 +39,7 @@ def _pg_command(program, *args):
         f"--username={settings.get('USER') or 'postgres'}",
         *args,
     ]
-    subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603 (our settings)
+    subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603 (our settings)
 
 
 def media_names(directory=""):
@@ -155,27 +155,58 @@ def _stage(path, tmp):
 def restore(path):
     """Replace the database and media with the archive's; return its manifest.
 
-    The archive is checked and unpacked first; then media are written (each
-    file whole), and the database is replaced last, in one step (SQLite's
-    backup API; ``pg_restore --single-transaction``).
+    The archive is checked and unpacked first. Media the install lacks are added (the site
+    shows none of them until its database names them); the database is then replaced in
+    one step (SQLite's backup API; ``pg_restore --single-transaction``); only then are
+    files the install already had overwritten with the archive's. When the database step
+    fails, the added files are removed again: nothing changes, and ``RestoreError`` says
+    why. Tasks still queued in the archive (moderator mail sent before the backup was
+    taken, or that would be sent twice) are dropped.
     """
     with tempfile.TemporaryDirectory() as tmp:
         manifest = _stage(path, tmp)
-        for name in manifest["media"]:
-            if default_storage.exists(name):
+        staged = Path(tmp) / "media"
+        existing = [name for name in manifest["media"] if default_storage.exists(name)]
+        added = []
+        try:
+            for name in manifest["media"]:
+                if name not in existing:
+                    _store(name, staged / name)
+                    added.append(name)
+            _load_database(Path(tmp) / DB_MEMBERS[connection.vendor])
+        except Exception:
+            for name in added:
                 default_storage.delete(name)
-            with open(Path(tmp) / "media" / name, "rb") as staged:
-                saved = default_storage.save(name, File(staged, name=name))
-            if saved != name:
-                raise RestoreError(f"media file {name} was stored as {saved}")
-        dump = Path(tmp) / DB_MEMBERS[connection.vendor]
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            with closing(sqlite3.connect(dump)) as source:
-                source.backup(connection.connection)
-        else:
-            connection.close()
-            _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                        "--single-transaction", f"--dbname={connection.settings_dict['NAME']}",
-                        str(dump))  # fmt: skip
+            raise
+        for name in existing:
+            default_storage.delete(name)
+            _store(name, staged / name)
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).delete()
     return manifest
+
+
+def _store(name, staged):
+    with open(staged, "rb") as file:
+        saved = default_storage.save(name, File(file, name=name))
+    if saved != name:
+        raise RestoreError(f"media file {name} was stored as {saved}")
+
+
+def _load_database(dump):
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with closing(sqlite3.connect(dump)) as source:
+            source.backup(connection.connection)
+        return
+    connection.close()
+    try:
+        _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                    "--exit-on-error", "--single-transaction",
+                    f"--dbname={connection.settings_dict['NAME']}", str(dump))  # fmt: skip
+    except subprocess.CalledProcessError as error:
+        said = [line.strip() for line in error.stderr.splitlines() if line.strip()]
+        raise RestoreError(
+            f"pg_restore could not load its database ({said[-1] if said else error})"
+        )

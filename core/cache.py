@@ -1,5 +1,8 @@
 """Caches that degrade instead of failing: when the cache is away or broken, pages still render.
 
+The embedded default (diskcache) is here; Redis, a production extra, is in
+``core/rediscache.py``.
+
 A cache error of any kind (Redis down or hung, a corrupt cache file, a full
 disk, a read-only cache directory) is logged and read as a miss; writes are
 dropped; a cache that times out is left alone for a few seconds before it is tried again.
@@ -14,9 +17,6 @@ import zlib
 
 import diskcache
 from diskcache import DjangoCache
-from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +31,10 @@ DISK_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout, EOFError, pickle.Unpic
 # (which also clears the dead connections a restarted Redis leaves in the pool).
 _retry_at = {}
 RETRY_AFTER_SECONDS = 5
-TIMEOUTS = (TimeoutError, RedisTimeoutError)
 
 
 def _pause_if_hung(cache, error):
-    if isinstance(error, TIMEOUTS):
+    if isinstance(error, cache.timeouts):
         _retry_at[cache._location] = time.monotonic() + RETRY_AFTER_SECONDS
 
 
@@ -93,19 +92,6 @@ def degrades_on(errors):
     return decorate
 
 
-@degrades_on(RedisError)
-class ResilientRedisCache(RedisCache):
-    """Redis' client reconnects by itself, so everything recovers when Redis returns, with
-    no restart. ``incr`` raising ``ValueError`` is what callers already expect for a
-    missing key (django-ratelimit then counts from zero)."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._location = server
-
-    incr = _resilient(RedisCache, "incr", _unavailable, RedisError)
-
-
 @degrades_on(DISK_ERRORS)
 class ResilientDiskCache(DjangoCache):
     """diskcache's SQLite-backed cache for one machine's workers: a write costs the same
@@ -113,6 +99,8 @@ class ResilientDiskCache(DjangoCache):
     first, beyond ``size_limit``); a damaged file, a full disk or a read-only directory is
     a miss, and a write that waits for another worker longer than ``DATABASE_TIMEOUT`` is
     dropped."""
+
+    timeouts = (TimeoutError,)
 
     def __init__(self, directory, params):
         super().__init__(directory, params)

@@ -122,10 +122,13 @@ class LiveSite:
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
+        opener = urllib.request.build_opener(_NoRedirect())  # an HTTPS-only site redirects
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"{self.url}/robots.txt", timeout=2)
+                opener.open(f"{self.url}/robots.txt", timeout=2)
                 return self
+            except urllib.error.HTTPError:
+                return self  # listening: a Host it refuses still answers
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if self.process.poll() is not None:
                     break

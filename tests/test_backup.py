@@ -123,3 +123,57 @@ def test_a_bad_archive_is_refused_in_one_line_and_changes_nothing(tmp_path):
         assert "\n" not in message and message.startswith("Cannot restore"), message
         assert not Article.objects.exists()
         assert default_storage.listdir("covers/renditions")[1] == []
+
+
+@pytest.mark.live  # its own installs on the local PostgreSQL, once per run
+def test_a_postgresql_dump_that_fails_to_load_changes_nothing_and_says_why(tmp_path):
+    """A dump that reads (``pg_restore --list``) but does not load here: a view of the target's
+    own stands on a table the dump replaces."""
+    base = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    url, drop = postgres_database(base)
+    source = LiveSite(tmp_path / "source", database_url=url).install()
+    target_url, drop_target = postgres_database(base)
+    target = LiveSite(tmp_path / "target", database_url=target_url).install()
+    try:
+        source.shell(
+            "from tests.factories import make_article, upload\n"
+            "make_article(slug='in-archive', cover=upload(), cover_alt_en='a', cover_alt_zh_hans='a')"
+        )
+        archive = tmp_path / "site.tar.gz"
+        source.manage("backup", str(archive))
+        target.shell(
+            "from django.db import connection\nfrom tests.factories import make_article\n"
+            "make_article(slug='kept-here')\n"
+            "connection.cursor().execute('CREATE VIEW blocker AS SELECT id FROM articles_article')"
+        )
+        with pytest.raises(RuntimeError) as error:
+            target.manage("restore", "--force", str(archive))
+        said = [line for line in str(error.value).splitlines() if "Cannot restore" in line]
+        assert len(said) == 1 and "Nothing was changed" in said[0]
+        assert "pg_restore could not load its database" in said[0] and "depend" in said[0]
+        out = target.shell(
+            "import os\nfrom django.conf import settings\nfrom articles.models import Article\n"
+            "print(list(Article.objects.values_list('slug', flat=True)),"
+            " [f for _r, _d, files in os.walk(settings.MEDIA_ROOT) for f in files])"
+        )
+        assert out.strip().splitlines()[-1] == "['kept-here'] []"
+    finally:
+        drop()
+        drop_target()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_restored_archive_does_not_send_its_queued_mail_again(tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.tasks import notify_moderators
+
+    article = make_article()
+    comment = Comment.objects.create(article=article, name="n", body="b", language="en")
+    notify_moderators.enqueue(comment.pk)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    call_command("restore", "--force", str(archive), stdout=io.StringIO())
+    assert not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists()
+    assert Comment.objects.filter(pk=comment.pk).exists()
