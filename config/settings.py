@@ -169,6 +169,8 @@ def cache_settings(name, redis_url=REDIS_URL, directory=CACHE_DIR):
 
 # Whole public pages and their parts are cached (core/pagecache.py) for this long at most.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Memory each worker gives its copies of the pages it served lately (core.pagecache.PageCopies).
+PAGE_COPIES_MB = int(os.environ.get("DJANGO_PAGE_COPIES_MB", "4"))
 # Names this deploy's code and templates in every cache key (core.pagecache.release).
 RELEASE = os.environ.get("DJANGO_RELEASE", "")
 

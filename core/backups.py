@@ -207,6 +207,4 @@ def _load_database(dump):
                     f"--dbname={connection.settings_dict['NAME']}", str(dump))  # fmt: skip
     except subprocess.CalledProcessError as error:
         said = [line.strip() for line in error.stderr.splitlines() if "error" in line.lower()]
-        raise RestoreError(
-            f"pg_restore could not load its database ({said[0] if said else error})"
-        )
+        raise RestoreError(f"pg_restore could not load its database ({said[0] if said else error})")

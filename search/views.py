@@ -45,7 +45,7 @@ def search(request):
             result["snippet"] = text.snippet(result["text"], q)
         context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
         context["count_limit"] = query.COUNT_LIMIT
-        if not page.paginator.count:
+        if not page.paginator.count and not context["cut"]:  # a cut query is no hint
             try:
                 context["elsewhere"] = _elsewhere(language, q, terms)
             except query.TooSlow:

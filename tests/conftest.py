@@ -18,6 +18,7 @@ def _media_and_cache(settings, tmp_path):
     }
     settings.COMMENTS_MIN_SECONDS = 0
     pagecache._known.clear()  # versions this process read belong to the last test's database
+    pagecache.copies.pages.clear()  # and so do the pages it kept (their versions restart)
 
 
 @pytest.fixture
