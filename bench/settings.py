@@ -10,7 +10,9 @@ from config.settings import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-COMMENTS_RATE = SEARCH_RATE = "100000000/m"
+COMMENTS_RATE = "100000000/m"
+# Searches are timed without their limit per client, unless a row asks for it.
+SEARCH_RATE = os.environ.get("BENCH_SEARCH_RATE", "100000000/m")
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 if os.environ.get("BENCH_NO_CACHE"):
