@@ -321,8 +321,8 @@ def _visible_sql(language, using):
 
 def detail_url_pattern(language, name="articles:detail"):
     """The URL named ``name`` (an article's by default) in ``language`` with ``{}`` for the
-    slug: one ``reverse()`` for a list, remembered (a ``reverse()`` in another language
-    costs about 0.1 ms, and a feed asks for one per item)."""
+    slug: one ``reverse()`` for a list, remembered (a feed would otherwise ask for one per
+    item in another language; bench/README.md)."""
     return _url_pattern(language, name, get_script_prefix(), get_urlconf())
 
 

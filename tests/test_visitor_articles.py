@@ -249,10 +249,11 @@ def _queries(client, url):
 
 
 # Queries of an uncached article page for a visitor: the page versions (core.pagecache),
-# the article (with its category and reviewer), its authors, related links, the category
-# fill and the comment thread. The header's categories are a fragment every page shares:
-# tests ask for the home page first, which renders it.
-ARTICLE_PAGE_QUERIES = 6
+# the article (with its category and reviewer), the versions of its category's articles
+# (its related cards' part), its authors, related links, the category fill and the comment
+# thread. The header's categories are a part every page shares: tests ask for the home page
+# first, which renders it.
+ARTICLE_PAGE_QUERIES = 7
 
 
 def test_article_query_count_is_constant_with_0_or_20_related(client):
