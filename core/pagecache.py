@@ -1,26 +1,28 @@
 """Caching: every key and every version is made here, and nowhere else.
 
 **When does a page change?** Whatever the cache holds (a whole page, or a part of one) is
-stored under the versions of the content it shows, and nothing is ever deleted. Every
-write to a model that pages show moves those versions in the same transaction: ``save()``,
-``delete()``, and its QuerySet's ``update()``, ``bulk_create()`` and ``bulk_update()``
-(``VersionedQuerySet``; a system check refuses a watched model without it). The schedule
-moves them too when a moment it names has come (a scheduled publication, comments closing
-by age). So the next request after a change finds no entry under the new versions and
-renders afresh: the parts that show what changed, while the rest come from the cache.
+stored with the versions of the content it shows and served only while they are current.
+Every write to a model that pages show moves those versions in the same transaction:
+``save()``, ``delete()``, and its QuerySet's ``update()``, ``bulk_create()`` and
+``bulk_update()`` (``VersionedQuerySet``; a system check refuses a watched model without
+it). The clock moves them too when a moment the schedule names has come (a scheduled
+publication, comments closing by age). So the next request after a change renders afresh
+the parts that show what changed, and takes the rest from the cache.
 
-The versions (``PAGES``, ``PARTS``) are scopes of content: ``site`` (everything: a
+The versions are scopes of content (``PAGES``, ``PARTS``): ``site`` (everything: a
 restore), ``lists`` (any article as lists show it), ``catalog`` (categories, people,
-pages), ``article:<slug>`` (one article's own page) and ``comments:<slug>`` (its thread).
-Whole pages are served only to requests without a private cookie, keyed by the path and
-page numbers; a part's key names its language and the arguments its tag is given, and
-``request`` is hidden inside it, so a part cannot print what its key does not name.
+pages), ``clock`` (what time changes), ``article:<slug>`` (one article's own page),
+``related:<slug>`` (what its related cards link to), ``category:<id>`` (a category's
+articles) and ``comments:<slug>`` (an article's thread); the apps say in their ``apps.py``
+which scopes a row moves (``watch``). Whole pages are served only to requests without a
+private cookie, by address (path and page numbers); a part's key names its language, the
+arguments its tag is given and where it is written, and ``request`` is hidden inside it,
+so a part cannot print what its key does not name.
 """
 
 import functools
 import gzip
 import hashlib
-import logging
 import re
 import secrets
 import threading
@@ -40,8 +42,6 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.text import compress_string
-
-logger = logging.getLogger(__name__)
 
 SITE, LISTS, CATALOG, CLOCK = "site", "lists", "catalog", "clock"
 
@@ -149,10 +149,10 @@ def _links_changed(sender, instance, action, **kwargs):
         bump(*through(instance))
 
 
-def rows_changed(model, rows):
-    """Move the versions of ``rows`` of a watched model (for writes that send no signal)."""
-    if model in _watched:
-        bump(*{scope for row in rows for scope in _watched[model](row)})
+def scopes_of(model, rows):
+    """The scopes that ``rows`` of a watched model show on."""
+    scopes = _watched.get(model)
+    return {scope for row in rows for scope in scopes(row)} if scopes else set()
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -161,21 +161,21 @@ class VersionedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
-            rows_changed(self.model, self._rows(pks))  # as they were (a slug may change)
+            before = scopes_of(self.model, self._rows(pks))  # a slug or category may change
             count = super().update(**kwargs)
-            rows_changed(self.model, self._rows(pks))
+            bump(*before, *scopes_of(self.model, self._rows(pks)))
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         with transaction.atomic(using=self.db):
             created = super().bulk_create(objs, *args, **kwargs)
-            rows_changed(self.model, created)
+            bump(*scopes_of(self.model, created))
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         with transaction.atomic(using=self.db):
             count = super().bulk_update(objs, fields, *args, **kwargs)
-            rows_changed(self.model, objs)
+            bump(*scopes_of(self.model, objs))
         return count
 
     def _rows(self, pks):
