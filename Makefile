@@ -68,7 +68,7 @@ demo: $(VENV)/.runtime messages
 	@$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
 	@$(DEMO_ENV) $(PY) manage.py load_demo --force > var/demo-logins.txt
 	@$(DEMO_ENV) $(PY) manage.py collectstatic --no-input -v 0
-	@$(DEMO_ENV) $(PY) manage.py run_worker 2>var/worker.log & worker=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py run_worker >var/worker.log 2>&1 & worker=$$!; \
 	$(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 3 \
 		--access-logfile var/access.log --error-logfile var/gunicorn.log --no-control-socket & \
 	server=$$!; trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
