@@ -26,6 +26,8 @@ from .models import ARTICLE_BITS, language_range
 # Counting them all would read every match, and a common word matches most articles
 # (Elasticsearch, likewise, counts to 10,000 and pages no further by default).
 COUNT_LIMIT = 100
+# A query of more terms than this is taken to match few entries (see ``_matches``).
+SELECTIVE_TERMS = 2
 
 TABLE = connection.ops.quote_name(Article._meta.db_table)
 ARTICLE_ID = f"{TABLE}.{connection.ops.quote_name('id')}"
@@ -76,11 +78,12 @@ def _matches(language, terms, titles=False, not_titles=False):
             _table, title, title_params, *_ids = _entries(language, terms, titles=True)
             sql += f" AND f.rowid NOT IN (SELECT f.rowid FROM search_title_fts f WHERE {title})"  # noqa: S608 (no value in it)
             params += title_params
-    if titles and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and (titles or len(terms) > SELECTIVE_TERMS):
         # Sorted by an expression, not read in the primary key's order: for a term its
         # statistics call common, PostgreSQL would read the entries newest first and test
-        # each one's title, which for a term few titles hold means reading them all; the
-        # GIN index answers without reading one.
+        # each one, which for terms few entries hold together means reading them all; the
+        # GIN index answers without reading one. Titles always; the other matches when the
+        # query has several terms (a long Chinese phrase), which few entries hold at once.
         return f"{sql} ORDER BY {entry} + 0 DESC", params
     return f"{sql} ORDER BY {entry} DESC", params
 
