@@ -28,7 +28,7 @@ def search(request):
     if form.is_bound and is_ratelimited(
         request, group="search", key="ip", rate=settings.SEARCH_RATE, increment=True
     ):
-        return render(request, "429.html", {"noindex": True}, status=429)
+        return render(request, "429.html", {"noindex": True, "what": "search"}, status=429)
     shown = CONTROL.sub("", request.GET.get("q", ""))[: text.MAX_QUERY_LENGTH * 2]
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():

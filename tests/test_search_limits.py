@@ -69,6 +69,7 @@ def test_each_client_has_a_search_limit_answered_in_its_language(settings):
     assert statuses == [200, 200, 200, 429]
     refused = one.get("/zh-hans/search/?q=腰突")
     assert refused.status_code == 429 and 'lang="zh-Hans"' in refused.content.decode()
+    assert "搜索次数太多" in refused.content.decode() and "评论" not in refused.content.decode()
     assert other.get("/en/search/?q=disc").status_code == 200
     assert one.get("/zh-hans/search/").status_code == 200  # the empty form is no search
 
