@@ -20,15 +20,24 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
-from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin
+from modeltranslation.admin import TabbedDjangoJqueryTranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.languages import html_lang, language_codes
+from core.languages import html_lang, language_codes, language_name
 
 from . import revisions, richtext, translation_status
 from .images import CoverFormField
-from .models import Article, BodyImage, Category, Page, Person, RelatedLink
+from .models import (
+    Article,
+    BodyImage,
+    Category,
+    Page,
+    Person,
+    Reference,
+    RelatedLink,
+    SiteDetails,
+)
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
 
@@ -86,8 +95,11 @@ class TranslationFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            (f"{code}:{status}", f"{name}: {STATUS_WORDS[status]}")
-            for code, name in settings.LANGUAGES
+            (
+                f"{code}:{status}",
+                _("%(language)s:") % {"language": language_name(code)} + str(STATUS_WORDS[status]),
+            )
+            for code in language_codes()
             for status in ("missing", "stale", "current")
         ]
 
@@ -199,6 +211,14 @@ class RelatedLinkInline(admin.TabularInline):
     fields = ["to_article", "sort_order"]
 
 
+class ReferenceInline(TranslationStackedInline):
+    model = Reference
+    extra = 0
+    fields = [
+        "sort_order", "authors", "title", "container", "year", "doi", "pmid", "url", "note",
+    ]  # fmt: skip
+
+
 class RichTextAdmin(TabbedDjangoJqueryTranslationAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         """Each language's body editor picks images from the uploaded ones, with their alt
@@ -228,10 +248,27 @@ class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
 
 @admin.register(Person)
 class PersonAdmin(TabbedDjangoJqueryTranslationAdmin):
-    list_display = ["__str__", "slug"]
+    list_display = ["__str__", "job_title", "slug"]
     search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
+
+
+@admin.register(SiteDetails)
+class SiteDetailsAdmin(admin.ModelAdmin):
+    """One row: the list opens it."""
+
+    def has_add_permission(self, request):
+        return not SiteDetails.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        details = SiteDetails.objects.first()
+        if details is None:
+            return redirect("admin:articles_sitedetails_add")
+        return redirect("admin:articles_sitedetails_change", details.pk)
 
 
 @admin.register(Page)
@@ -342,17 +379,21 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
-    autocomplete_fields = ["category", "reviewer"]
+    autocomplete_fields = ["category", "reviewer", "translator", "translation_checker"]
     # A handful of people: boxes to tick, each with its name, rather than a search box.
     formfield_overrides = {
         models.ImageField: {"form_class": CoverFormField},
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
-    inlines = [RelatedLinkInline]
+    inlines = [ReferenceInline, RelatedLinkInline]
     readonly_fields = ["view_on_site_links", "cover_preview"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
+        (
+            _("Adapted or translated from"),
+            {"fields": ["original_title", "original_url", "translator", "translation_checker"]},
+        ),
         (_("Cover image"), {"fields": ["cover", "cover_preview", "cover_alt"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
@@ -494,12 +535,11 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": _("Translate into %(language)s")
-            % {"language": dict(settings.LANGUAGES)[language]},
+            "title": _("Translate into %(language)s") % {"language": language_name(language)},
             "article": article,
             "form": form,
             "media": Media.from_media(self.media + form.media, nonce=request.csp_nonce),
-            "source_language": dict(settings.LANGUAGES)[source],
+            "source_language": language_name(source),
             "source_lang": html_lang(source),
             "source": {
                 name: getattr(article, build_localized_fieldname(name, source))
@@ -556,10 +596,14 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     def translations(self, article):
         return format_html_join(
             " ",
-            '<span class="translation-status status-{}">{}: {}</span>',
+            '<span class="translation-status status-{}">{}{}</span>',
             [
-                (status, name, STATUS_WORDS[status])
-                for code, name in settings.LANGUAGES
+                (
+                    status,
+                    _("%(language)s:") % {"language": language_name(code)},
+                    STATUS_WORDS[status],
+                )
+                for code in language_codes()
                 for status in [article.translation_status(code)]
             ],
         )
@@ -568,7 +612,10 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     def view_on_site_links(self, article):
         if not article.pk:
             return _("Save the article first.")
-        links = [(article.url_in(code), html_lang(code)) for code in article.available_languages()]
+        links = [
+            (article.url_in(code), _("%(language)s version") % {"language": language_name(code)})
+            for code in article.available_languages()
+        ]
         if not links:
             return "—"
         return format_html_join(" · ", '<a href="{}" target="_blank">{}</a>', links)

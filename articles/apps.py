@@ -12,7 +12,16 @@ class ArticlesConfig(AppConfig):
         import simple_history
 
         from . import revisions
-        from .models import Article, Category, Page, Person, PreviousSlug, RelatedLink
+        from .models import (
+            Article,
+            Category,
+            Page,
+            Person,
+            PreviousSlug,
+            Reference,
+            RelatedLink,
+            SiteDetails,
+        )
 
         # Revisions: registered here, after modeltranslation has added each language's
         # columns, so that every revision holds every language.
@@ -25,20 +34,27 @@ class ArticlesConfig(AppConfig):
         # What each change shows on (core.pagecache): an article on lists, its own page
         # (under its old slug too), the related cards of the articles that link to it and
         # of its category's articles (the fill); categories, people and pages on every
-        # page's header, bylines and lists; related links on their article's cards.
+        # page's header, bylines and lists; related links on their article's cards; references
+        # on their article.
         pagecache.watch(Article, article_scopes, reads=["slug", "category"])
-        for model in (Category, Person, Page):
+        for model in (Category, Person, Page, SiteDetails):
             pagecache.watch(model, lambda row: [pagecache.LISTS, pagecache.CATALOG])
         pagecache.watch(
-            RelatedLink, lambda link: [f"related:{link.from_article.slug}"],
+            RelatedLink,
+            lambda link: [f"related:{link.from_article.slug}"],
             reads=["from_article__slug"],
-        )  # fmt: skip
+        )
+        pagecache.watch(
+            Reference, lambda ref: [f"article:{ref.article.slug}"], reads=["article__slug"]
+        )
         pagecache.watch(PreviousSlug, lambda previous: [f"article:{previous.slug}"], ["slug"])
         pagecache.watch(
             Article.authors.through,
-            lambda row: [pagecache.LISTS, *(article_scopes(row) if isinstance(row, Article)
-                                          else [pagecache.CATALOG])],
-        )  # fmt: skip
+            lambda row: [
+                pagecache.LISTS,
+                *(article_scopes(row) if isinstance(row, Article) else [pagecache.CATALOG]),
+            ],
+        )
         pagecache.register_schedule(Article.objects.next_visibility_change)
 
 

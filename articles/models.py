@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, connections, models
 from django.db.models import F, Min, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -17,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -55,6 +57,16 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
     bio = models.TextField(_("short bio"), blank=True)
+    # Shown after a reviewer's name: 周敏（骨科主治医师，医学博士，某三甲医院骨科）.
+    job_title = models.CharField(
+        _("job title"), max_length=100, blank=True, help_text=_("For example: orthopaedic surgeon.")
+    )
+    credentials = models.CharField(
+        _("credentials"), max_length=100, blank=True, help_text=_("Degrees and licences: MD.")
+    )
+    institution = models.CharField(
+        _("institution"), max_length=150, blank=True, help_text=_("Where they practise.")
+    )
     photo = models.ImageField(
         _("photo"),
         upload_to="people/",
@@ -81,6 +93,13 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
+
+    @property
+    def qualifications(self):
+        """Job title, credentials and institution in the active language, those given, as
+        one phrase (骨科主治医师，医学博士 / Orthopaedic surgeon, MD)."""
+        given = [value for value in (self.job_title, self.credentials, self.institution) if value]
+        return pgettext("between qualifications", ", ").join(given)
 
     @cached_property
     def picture(self):
@@ -132,6 +151,39 @@ class Page(models.Model):
         for code in language_codes():
             field = build_localized_fieldname("body", code)
             setattr(self, field, BodyImage.stored_body(getattr(self, field), code))
+        super().save(*args, **kwargs)
+
+
+class SiteDetails(models.Model):
+    """What the footer says about the publisher, one row edited in the admin."""
+
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    icp_number = models.CharField(
+        _("ICP licence number"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The 备案号 a site hosted in mainland China shows in its footer, such as "
+            "京ICP备12345678号-1. Leave it empty elsewhere."
+        ),
+    )
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("site details")
+        verbose_name_plural = _("site details")
+
+    def __str__(self):
+        return str(_("Site details"))
+
+    @classmethod
+    def current(cls):
+        """The one row (an empty one before an editor saves it)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
         super().save(*args, **kwargs)
 
 
@@ -406,6 +458,30 @@ class Article(models.Model):
     reviewed_at = models.DateField(
         _("last reviewed"), null=True, blank=True, help_text=_("When the reviewer last checked it.")
     )
+    # An adapted or translated piece names what it comes from and who carried it over.
+    original_title = models.CharField(
+        _("original title"),
+        max_length=300,
+        blank=True,
+        help_text=_("The title of the piece this article adapts or translates, if any."),
+    )
+    original_url = models.URLField(_("original address"), max_length=500, blank=True)
+    translator = models.ForeignKey(
+        Person,
+        verbose_name=_("translator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translated_articles",
+    )
+    translation_checker = models.ForeignKey(
+        Person,
+        verbose_name=_("translation checked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checked_translations",
+    )
     # Derived in save() from is_available_in(), so lists can filter without reading bodies.
     available_zh_hans = models.BooleanField(default=False, editable=False)
     available_en = models.BooleanField(default=False, editable=False)
@@ -496,7 +572,7 @@ class Article(models.Model):
             return None
         other = self.other_language(language)
         return {
-            "name": dict(settings.LANGUAGES)[other],
+            "name": languages.language_name(other),
             "lang": languages.html_lang(other),
             "url": self.url_in(other),
             "changed": getattr(self, self.status_field("changed", other)),
@@ -576,9 +652,28 @@ class Article(models.Model):
     def reading_minutes(self):
         return richtext.reading_minutes(self.body or "")
 
+    @property
+    def text_changed_at(self):
+        """When the text in the active language last changed (its title, summary or body;
+        not a new category or cover), else when the article was last saved."""
+        language = translation.get_language()
+        return getattr(self, self.status_field("changed", language), None) or self.updated_at
+
     def was_updated(self):
-        """Whether the article changed on a later day than its publication."""
-        return timezone.localdate(self.updated_at) > timezone.localdate(self.publish_at)
+        """Whether the text in the active language changed on a later day than its
+        publication."""
+        return timezone.localdate(self.text_changed_at) > timezone.localdate(self.publish_at)
+
+    @cached_property
+    def body_html(self):
+        """The body as readers see it: citation marks ``[1]`` link to the references, and
+        an editor's note (a quotation marked as one in the editor) is a labelled note."""
+        return richtext.for_readers(self.body or "", len(self.reference_list))
+
+    @cached_property
+    def reference_list(self):
+        """The references in the active language, numbered from 1 in their order."""
+        return list(self.references.all())
 
     @cached_property
     def author_list(self):
@@ -811,6 +906,82 @@ class RelatedLink(models.Model):
     def clean(self):
         if self.from_article_id and self.from_article_id == self.to_article_id:
             raise ValidationError({"to_article": _("An article cannot be related to itself.")})
+
+
+class Reference(models.Model):
+    """A source an article cites: a numbered entry of its 参考文献 / References, cited in
+    the body as ``[1]``. Only what the text or its source gives is filled in."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    authors = models.CharField(_("authors"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=400, blank=True)
+    container = models.CharField(
+        _("journal or site"), max_length=200, blank=True, help_text=_("Where it was published.")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", _("A DOI looks like 10.1000/xyz123."))],
+    )
+    pmid = models.CharField(
+        _("PubMed ID"),
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{0,11}$", _("A PubMed ID is a number."))],
+    )
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    note = models.CharField(
+        _("note"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the reader should know, such as details the source does not give."),
+    )
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self):
+        return self.title or self.container or self.url or self.doi or str(self.pk)
+
+    def clean(self):
+        super().clean()
+        if not any([self.title, self.container, self.url, self.doi, self.pmid]):
+            raise ValidationError(_("Give at least a title, a journal or site, or an address."))
+
+    @property
+    def shown_title(self):
+        """The title in the active language, else as given in another (a paper keeps its
+        own language's title)."""
+        return self._in_any_language("title")
+
+    @property
+    def shown_container(self):
+        return self._in_any_language("container")
+
+    def _in_any_language(self, name):
+        values = [getattr(self, build_localized_fieldname(name, c)) for c in language_codes()]
+        return getattr(self, name) or next(filter(None, values), "")
+
+    @property
+    def link(self):
+        """Where a reader can find it: the DOI, else PubMed, else the address."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
 
 
 class PreviousSlug(models.Model):

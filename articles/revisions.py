@@ -10,7 +10,6 @@ diff per field and language (text, not HTML), and a restore, itself a revision.
 import difflib
 import re
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
-from core.languages import language_codes
+from core.languages import language_codes, language_name
 
 from . import richtext
 
@@ -41,7 +40,7 @@ class RevisionRecords(HistoricalRecords):
 
 
 def _language_name(code):
-    return str(dict(settings.LANGUAGES)[code])
+    return language_name(code)
 
 
 def changed_fields(old, new):

@@ -6,9 +6,12 @@ removed by nh3 on every save path (admin form, ORM, demo loader).
 
 import html
 import re
+from functools import partial
 
 import nh3
+from django.utils.html import escape
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from core.text import storable
 
@@ -27,6 +30,12 @@ EDITOR_EXTENSIONS = {
     "Figure": True,
     "Image": True,
     "Caption": True,
+    # An editor's note (编者按) is a quotation marked as one: readers see a labelled note.
+    "NodeClass": {
+        "cssClasses": {
+            "blockquote": [{"className": "editor-note", "title": "编者按 · Editor's note"}]
+        }
+    },
 }
 
 ALLOWED_TAGS = {
@@ -41,9 +50,12 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding", "data-file"},
 }
 
+EDITOR_NOTE = "editor-note"
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes={"blockquote": {EDITOR_NOTE}},
     url_schemes={"http", "https", "mailto"},
     link_rel="noopener noreferrer nofollow",
     strip_comments=True,
@@ -65,7 +77,7 @@ def sanitize(html):
     ``_anchor``); an empty editor becomes ``""``."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(storable(html))
+    cleaned = _cleaner.clean(storable(html)).replace(' class=""', "")  # a class not allowed
     if _EMPTY.match(cleaned):
         return ""
     taken = set()
@@ -113,3 +125,40 @@ def headings(body):
         (anchor, html.unescape(_TAG.sub("", text)))
         for anchor, text in re.findall(r'<h2 id="([^"]*)">(.*?)</h2>', body, re.S)
     ]
+
+
+_NOTE = re.compile(r'<blockquote class="editor-note">(.*?)</blockquote>', re.S)
+_CITATION = re.compile(r"\[([1-9][0-9]?)\]")
+_TEXT_OR_TAG = re.compile(r"(<[^>]+>)")
+
+
+def for_readers(body, references):
+    """A sanitized ``body`` as the article page shows it: each editor's note an
+    ``<aside>`` labelled 编者按 / Editor's note, and each citation mark ``[n]`` (n at
+    most ``references``) a link to the n-th reference. Marks inside links stay text."""
+    label = escape(gettext("Editor’s note"))
+    body = _NOTE.sub(
+        lambda m: (
+            f'<aside class="editor-note" aria-label="{label}">'
+            f'<p class="editor-note-label" aria-hidden="true">{label}</p>{m.group(1)}</aside>'
+        ),
+        body,
+    )
+    if not references:
+        return body
+    pieces, in_link = [], False
+    for piece in _TEXT_OR_TAG.split(body):
+        if piece.startswith("<"):
+            in_link = piece.startswith("<a ") or (in_link and piece != "</a>")
+        elif not in_link:
+            piece = _CITATION.sub(partial(_cite, references), piece)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _cite(references, match):
+    n = int(match.group(1))
+    if n > references:
+        return match.group(0)
+    label = escape(gettext("Reference %(number)s") % {"number": n})
+    return f'<sup class="cite"><a href="#ref-{n}" aria-label="{label}">[{n}]</a></sup>'

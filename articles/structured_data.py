@@ -61,11 +61,36 @@ def website(request):
 
 
 def person(request, person):
-    return {
+    data = {
         "@type": "Person",
         "name": str(person),
         "url": request.build_absolute_uri(person.get_absolute_url()),
     }
+    if person.job_title:
+        data["jobTitle"] = person.job_title
+    if person.credentials:
+        data["honorificSuffix"] = person.credentials
+    if person.institution:
+        data["affiliation"] = {"@type": "Organization", "name": person.institution}
+    return data
+
+
+def reference(entry):
+    """A reference as a ``CreativeWork``: only what the editor gave."""
+    data = {"@type": "CreativeWork"}
+    if entry.shown_title:
+        data["name"] = entry.shown_title
+    if entry.authors:
+        data["author"] = entry.authors
+    if entry.shown_container:
+        data["isPartOf"] = {"@type": "Periodical", "name": entry.shown_container}
+    if entry.year:
+        data["datePublished"] = str(entry.year)
+    if entry.link:
+        data["url"] = entry.link
+    if entry.doi:
+        data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": entry.doi}
+    return data
 
 
 def article(request, article):
@@ -89,13 +114,21 @@ def article(request, article):
         "headline": article.title[:110],
         "description": article.description,
         "datePublished": article.publish_at.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
+        "dateModified": article.text_changed_at.isoformat(),
         "inLanguage": html_lang(get_language()),
         "mainEntityOfPage": page,
         "url": url,
         "author": authors or organization,
         "publisher": organization,
     }
+    if article.reference_list:
+        data["citation"] = [reference(entry) for entry in article.reference_list]
+    if article.original_title:
+        data["isBasedOn"] = {"@type": "CreativeWork", "name": article.original_title}
+        if article.original_url:
+            data["isBasedOn"]["url"] = article.original_url
+    if article.translator:
+        data["translator"] = person(request, article.translator)
     images = [name for _width, _height, name in article.cover_renditions.get("jpg", [])]
     if images:
         data["image"] = [request.build_absolute_uri(default_storage.url(name)) for name in images]

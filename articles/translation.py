@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, BodyImage, Category, Page, Person
+from .models import Article, BodyImage, Category, Page, Person, Reference
 
 
 @register(Category)
@@ -12,7 +12,7 @@ class CategoryTranslationOptions(TranslationOptions):
 
 @register(Person)
 class PersonTranslationOptions(TranslationOptions):
-    fields = ("name", "bio")
+    fields = ("name", "bio", "job_title", "credentials", "institution")
 
 
 @register(Page)
@@ -28,3 +28,9 @@ class ArticleTranslationOptions(TranslationOptions):
 @register(BodyImage)
 class BodyImageTranslationOptions(TranslationOptions):
     fields = ("alt", "caption")
+
+
+@register(Reference)
+class ReferenceTranslationOptions(TranslationOptions):
+    # A title or journal may be given in each language (a Chinese journal's English name).
+    fields = ("title", "container", "note")

@@ -4,8 +4,9 @@ The stamps live on the article (``changed_*``, ``synced_*``, see
 ``Article.translation_status``); the text as it was comes from its revisions.
 """
 
-from django.conf import settings
 from modeltranslation.utils import build_localized_fieldname
+
+from core.languages import language_codes, language_name
 
 from . import revisions
 from .models import Article
@@ -34,7 +35,7 @@ def changes_since_sync(article, language):
 
 def report():
     """Every article with a missing or stale translation, the longest waiting first."""
-    names = dict(settings.LANGUAGES)
+    names = {code: language_name(code) for code in language_codes()}
     rows = []
     for code in names:
         for article in Article.objects.stale_in(code).select_related("category"):

@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
-from core.languages import html_lang
+from core.languages import html_lang, language_name
 from core.pagecache import remember
 
 from . import structured_data
@@ -75,8 +75,12 @@ def category_detail(request, slug):
 @require_safe
 def author_detail(request, slug):
     person = get_object_or_404(site_query(Person), slug=slug)
-    page = _paginate(request, listing(translation.get_language()).filter(authors=person))
-    return render(request, "articles/author.html", {"person": person, "page": page})
+    articles = listing(translation.get_language())
+    page = _paginate(request, articles.filter(authors=person))
+    # A medical reviewer's own list: what they signed off, newest first.
+    reviewed = articles.filter(reviewer=person)[: settings.ARTICLES_PER_PAGE]
+    context = {"person": person, "page": page, "reviewed": reviewed}
+    return render(request, "articles/author.html", context)
 
 
 @require_safe
@@ -125,7 +129,7 @@ def _missing_translation(request, article, language):
         "version": {
             "lang": html_lang(existing),
             "url": article.url_in(existing),
-            "name": dict(settings.LANGUAGES)[existing],
+            "name": language_name(existing),
             **{
                 name: getattr(article, build_localized_fieldname(name, existing))
                 for name in ("title", "summary", "cover_alt")

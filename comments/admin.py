@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from core.params import parse_id
 
-from .models import Comment, DisallowedWord
+from .models import TEAM, Comment, DisallowedWord
 
 
 def _moderate(modeladmin, request, queryset, status):
@@ -79,7 +79,7 @@ class StaffReplyInline(admin.StackedInline):
         formset = super().get_formset(request, obj, **kwargs)
         name_field = formset.form.base_fields["name"]
         # The name readers see: the staff member's own, never their login name.
-        name_field.initial = request.user.get_full_name() or _("Editorial team")
+        name_field.initial = request.user.get_full_name() or _(TEAM)
         formset.form.base_fields["status"].initial = Comment.Status.APPROVED
         return formset
 

@@ -1,10 +1,12 @@
 """Comments that visitors post under articles, and the words that hold a comment for review."""
 
+import functools
+
 from django.conf import settings
 from django.db import connections, models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 from articles.models import Article, read_datetime
 from core.pagecache import VersionedQuerySet
@@ -55,6 +57,25 @@ class CommentQuerySet(VersionedQuerySet):
             .order_by("created_at", "id")
             .values(*THREAD_FIELDS)
         )
+
+
+TEAM = gettext_noop("Editorial team")
+
+
+@functools.cache
+def team_names():
+    """"Editorial team" in every language of the site."""
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(gettext(TEAM))
+    return names
+
+
+def shown_name(name, by_staff):
+    """The name readers see: a staff reply signed by the editorial team says so in the
+    page's language, whichever language the moderator's admin was in."""
+    return gettext(TEAM) if by_staff and name in team_names() else name
 
 
 THREAD_FIELDS = ("id", "parent_id", "name", "body", "language", "status", "by_staff", "created_at")
@@ -131,6 +152,10 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)  # post_save reads the status it was loaded with
         self.loaded_status = self.status
+
+    @property
+    def shown_name(self):
+        return shown_name(self.name, self.by_staff)
 
     @property
     def is_or_was_public(self):

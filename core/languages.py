@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 # What the switcher says of a language a page is not written in.
 MISSING = {"zh-hans": _("No Chinese version"), "en": _("No English version")}
+# A language named in a sentence, in the page's language ("英文版"; "in Chinese"); the
+# switcher names each language in itself (settings.LANGUAGES).
+NAMES = {"zh-hans": _("Chinese"), "en": _("English")}
+
+
+def language_name(code):
+    """Language ``code`` named in the active language, for a sentence."""
+    return str(NAMES.get(code) or dict(settings.LANGUAGES)[code])
 
 
 def language_codes():

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
+from core.languages import language_codes, language_name
 from core.pagecache import PAGE
 
 from . import query, text
@@ -73,12 +74,12 @@ def _page(request, language, terms):
 def _elsewhere(language, q, terms):
     """The other languages' result counts, for a search that found nothing here."""
     found = []
-    for code, name in settings.LANGUAGES:
+    for code in language_codes():
         if code == language:
             continue
         count = len(query.matching(code, terms))
         if count:
             with translation.override(code):
                 url = f"{reverse('search:results')}?{urlencode({'q': q})}"
-            found.append({"name": name, "count": count, "url": url, "lang": code})
+            found.append({"name": language_name(code), "count": count, "url": url, "lang": code})
     return found

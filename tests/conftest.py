@@ -1,9 +1,14 @@
 """Fixtures shared by the tests; factories live in tests/factories.py."""
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
+from articles.models import Article, BodyImage, Category, Page, Person, SiteDetails
 from config.settings import CACHES, cache_settings
 from core import pagecache
+from core.models import PageVersion
+from search.models import SearchEntry
 
 from .factories import ORIGIN, make_user
 
@@ -48,3 +53,23 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return make_user("admin", is_superuser=True)
+
+
+@pytest.fixture(scope="module")
+def demo_content(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for a module's tests (each rolls its own changes back), and
+    removed after them."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("m")):
+        call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    yield
+    with django_db_blocker.unblock():
+        for model in (
+            Article, Category, Person, Page, BodyImage, SiteDetails, PageVersion, SearchEntry,
+        ):  # fmt: skip
+            model.objects.all().delete()
+        Article.history.all().delete()
+
+
+@pytest.fixture
+def demo(demo_content, db):
+    pass

@@ -70,11 +70,12 @@ def test_articles_name_their_authors_and_reviewer_with_the_review_date():
         '作者 <a href="/zh-hans/authors/lin/">林雯</a>、<a href="/zh-hans/authors/wu/">吴迪</a>'
         in byline
     )
-    assert '审核 <a href="/zh-hans/authors/zhou/">周敏</a>' in byline
-    assert '周敏</a> · <time datetime="2026-10-05">2026年10月5日</time>' in byline
+    signoff = html.split('class="review-signoff"')[1].split("</p>")[0]
+    assert '医学审核 <a href="/zh-hans/authors/zhou/">周敏</a>' in signoff
+    assert '周敏</a> · 审核于 <time datetime="2026-10-05">2026年10月5日</time>' in signoff
     html = get(f"/en/articles/{article.slug}/")
     assert 'By <a href="/en/authors/lin/">Lin Wen</a>, <a href="/en/authors/wu/">Wu Di</a>' in html
-    assert "Reviewed by" in html
+    assert "Medically reviewed by" in html and "Reviewed on" in html
 
     blocks = {b["@type"]: b for b in json_ld(f"/en/articles/{article.slug}/")}
     authors = blocks["Article"]["author"]

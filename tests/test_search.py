@@ -11,14 +11,13 @@ from urllib.parse import quote
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, BodyImage, Category, Page, Person
-from core.models import PageVersion
 from search import query
 from search.models import SearchEntry
 
@@ -40,24 +39,6 @@ def result_slugs(html):
 
 def marked(html):
     return [word.casefold() for word in re.findall(r"<mark>(.*?)</mark>", html)]
-
-
-@pytest.fixture(scope="module")
-def demo_content(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for this module's tests (each rolls its own changes back),
-    and removed after them."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("m")):
-        call_command("load_demo", "--no-users", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    with django_db_blocker.unblock():
-        for model in (Article, Category, Person, Page, BodyImage, PageVersion, SearchEntry):
-            model.objects.all().delete()
-        Article.history.all().delete()
-
-
-@pytest.fixture
-def demo(demo_content, db):
-    pass
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
-"""The site header's categories and search box, on every public page."""
+"""The site header's categories and search box, and the footer, on every public page."""
 
 from django import template
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
-from ..models import Category, site_query
+from ..models import Category, Page, SiteDetails, site_query
 
 register = template.Library()
 
@@ -27,4 +27,17 @@ def category_overview():
             (c.get_absolute_url(), getattr(c, name) or c.slug, getattr(c, description))
             for c in categories
         ]
+    }
+
+
+@register.inclusion_tag("includes/site_footer.html", takes_context=True)
+def site_footer(context):
+    """Copyright, contact, the About and privacy pages (when written in this language),
+    the ICP licence number when set."""
+    title = build_localized_fieldname("title", get_language())
+    pages = site_query(Page).filter(slug__in=["about", "privacy"]).exclude(**{title: ""})
+    return {
+        "site_name": context.get("site_name"),
+        "details": SiteDetails.current(),
+        "pages": {page.slug: page for page in pages.only("slug", title)},
     }

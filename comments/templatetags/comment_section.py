@@ -20,7 +20,7 @@ from core.dates import formatter, machine
 from core.params import parse_id
 
 from ..forms import CommentForm
-from ..models import Comment
+from ..models import Comment, shown_name
 from ..moderation import comments_closed
 from ..own import own_comment_ids
 
@@ -76,4 +76,5 @@ def _rows(comments):
             moment = row["created_at"].astimezone(zone)
             row["machine_time"], row["shown_time"] = machine(moment), show_date(moment)
             row["approved"] = row["status"] == Comment.Status.APPROVED
+            row["shown_name"] = shown_name(row["name"], row["by_staff"])
     return comments

@@ -20,7 +20,7 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Category, Page, Person, RelatedLink
+from articles.models import Article, Category, Page, Person, Reference, RelatedLink, SiteDetails
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_USERS = [
@@ -162,7 +162,11 @@ class Command(BaseCommand):
             people = {
                 item["slug"]: Person.objects.update_or_create(
                     slug=item["slug"],
-                    defaults={**localized("name", item["name"]), **localized("bio", item["bio"])},
+                    defaults={
+                        name: value
+                        for field in ("name", "bio", "job_title", "credentials", "institution")
+                        for name, value in localized(field, item.get(field, {})).items()
+                    },
                 )[0]
                 for item in data["people"]
             }
@@ -175,6 +179,9 @@ class Command(BaseCommand):
                     setattr(page, name, value)
                 page.full_clean()
                 page.save()
+            details = SiteDetails.current()
+            details.contact_email = data["site"]["contact_email"]
+            details.save()
             articles = {
                 item["slug"]: self.load_article(item, categories, people)
                 for item in data["articles"]
@@ -208,6 +215,9 @@ class Command(BaseCommand):
             **localized("body", bodies),
             **localized("cover_alt", item["cover_alt"]),
             "reviewer": people.get(item.get("reviewer")),
+            "original_title": item.get("original_title", ""),
+            "translator": people.get(item.get("translator")),
+            "translation_checker": people.get(item.get("translation_checker")),
             "reviewed_at": (
                 timezone.localdate() - timedelta(days=item["reviewed_days_ago"])
                 if "reviewer" in item
@@ -226,7 +236,25 @@ class Command(BaseCommand):
             )
         article.full_clean()
         article.save()
+        # Written when it was published: the demo's texts have not changed since.
+        Article.objects.filter(pk=article.pk).update(
+            **{
+                Article.status_field(prefix, code): article.publish_at
+                for prefix in ("changed", "synced")
+                for code, _name in settings.LANGUAGES
+            }
+        )
         article.authors.set([people[slug] for slug in item.get("authors", [])])
+        article.references.all().delete()
+        for order, entry in enumerate(item.get("references", [])):
+            reference = Reference(
+                article=article, sort_order=order, authors=entry.get("authors", "")
+            )
+            for field in ("title", "container", "note"):
+                for name, value in localized(field, entry.get(field, {})).items():
+                    setattr(reference, name, value)
+            reference.full_clean()
+            reference.save()
         return article
 
     def create_users(self):
