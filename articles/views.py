@@ -97,7 +97,9 @@ def page_detail(request, slug):
 def article_detail(request, slug):
     language = translation.get_language()
     preview = can_preview(request.user)
-    articles = site_articles().select_related("category")
+    articles = site_articles().select_related(
+        "category", "reviewer", "translator", "translation_checker"
+    )
     try:
         if preview:  # drafts and scheduled articles too, never remembered
             article = articles.get(slug=slug)

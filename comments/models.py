@@ -5,8 +5,8 @@ import functools
 from django.conf import settings
 from django.db import connections, models
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, read_datetime
 from core.pagecache import VersionedQuerySet
@@ -64,7 +64,7 @@ TEAM = gettext_noop("Editorial team")
 
 @functools.cache
 def team_names():
-    """"Editorial team" in every language of the site."""
+    """ "Editorial team" in every language of the site."""
     names = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

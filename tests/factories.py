@@ -122,8 +122,32 @@ def article_form(category, **overrides):
         "related_links-INITIAL_FORMS": "0",
         "related_links-MIN_NUM_FORMS": "0",
         "related_links-MAX_NUM_FORMS": "1000",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
+    return data
+
+
+def reference_forms(article):
+    """The references inline as the change form shows ``article``'s references."""
+    references = list(article.references.all())
+    data = {
+        "references-TOTAL_FORMS": str(len(references)),
+        "references-INITIAL_FORMS": str(len(references)),
+    }
+    fields = ["sort_order", "authors", "year", "doi", "pmid", "url"]
+    fields += [
+        f"{name}_{code}" for name in ("title", "container", "note") for code in ("zh_hans", "en")
+    ]
+    for n, reference in enumerate(references):
+        data[f"references-{n}-id"] = str(reference.pk)
+        data[f"references-{n}-article"] = str(article.pk)
+        for field in fields:
+            value = getattr(reference, field)
+            data[f"references-{n}-{field}"] = "" if value is None else str(value)
     return data
 
 
@@ -141,6 +165,7 @@ def admin_post_change(client, article, **overrides):
         publish_at_0=timezone.localtime(article.publish_at).strftime("%Y-%m-%d"),
         publish_at_1=timezone.localtime(article.publish_at).strftime("%H:%M:%S.%f"),
         **{"related_links-TOTAL_FORMS": "0"},
+        **reference_forms(article),
     )
     data.update(overrides)
     response = client.post(f"/admin/articles/article/{article.pk}/change/", data)

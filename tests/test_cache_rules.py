@@ -108,14 +108,19 @@ def test_a_visitor_with_waiting_comments_gets_the_public_thread_and_their_own(
 ):
     article = make_article()
     approve(make_comment(article, body="Everybody sees this"))
-    visitor = fresh()
+    visitor, other = fresh(), fresh()
     post_comment(visitor, article, "en", body="Mine, waiting")
+    post_comment(other, article, "en", body="Theirs, waiting")
     url = f"/en/articles/{article.slug}/"
-    fresh().get(url)  # the thread is cached for everybody
+    # The thread is cached once for everybody, once for all who have comments waiting (its
+    # heading says "Comments", not "No comments yet", above their own).
+    fresh().get(url)
+    other.get(url)
     with django_assert_max_num_queries(1):  # the visitor's own comments
         page = visitor.get(url).content.decode()
     assert "Everybody sees this" in page and "Mine, waiting" in page
     assert page.index("Everybody sees this") < page.index("Mine, waiting")
+    assert "Theirs, waiting" not in page
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

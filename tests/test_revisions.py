@@ -44,7 +44,7 @@ def test_the_history_says_what_changed_in_the_editors_language(client, editor):
     page = client.get(
         f"/admin/articles/article/{article.pk}/history/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
-    assert "修改了标题（English）和正文（English）。" in page
+    assert "修改了标题（英文）和正文（英文）。" in page
     english = client.get(
         f"/admin/articles/article/{article.pk}/history/", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -160,7 +160,7 @@ def test_readers_of_a_stale_translation_are_told_and_linked_to_the_newer_version
     article.save()
     page = Client().get(f"/zh-hans/articles/{article.slug}/").content.decode()
     note = page.split('class="stale-note"')[1].split("</p>")[0]
-    assert "English 版本已于" in note and f'href="/en/articles/{article.slug}/"' in note
+    assert "英文版已于" in note and f'href="/en/articles/{article.slug}/"' in note
     assert (
         'class="stale-note"' not in Client().get(f"/en/articles/{article.slug}/").content.decode()
     )

@@ -137,7 +137,7 @@ def test_the_missing_translation_page_shows_the_version_there_is_and_newer_artic
         "</article>"
     )[0]
     assert article.title_zh_hans in version and "中文摘要" in version and "<img" in version
-    assert "The article exists in 简体中文" in page
+    assert "The article exists in Chinese" in page
     newest = page.split('class="newest"')[1]
     assert newer.title_en in newest and "<h3" in newest
 
@@ -249,11 +249,11 @@ def _queries(client, url):
 
 
 # Queries of an uncached article page for a visitor: the page versions (core.pagecache),
-# the article (with its category and reviewer), the versions of its category's articles
-# (its related cards' part), its authors, related links, the category fill and the comment
-# thread. The header's categories are a part every page shares: tests ask for the home page
-# first, which renders it.
-ARTICLE_PAGE_QUERIES = 7
+# the article (with its category and the people it names), the versions of its category's
+# articles (its related cards' part), its references, its authors, related links, the
+# category fill and the comment thread. The header's categories and the footer are parts
+# every page shares: tests ask for the home page first, which renders them.
+ARTICLE_PAGE_QUERIES = 8
 
 
 def test_article_query_count_is_constant_with_0_or_20_related(client):
@@ -269,12 +269,12 @@ def test_article_query_count_is_constant_with_0_or_20_related(client):
 
 def test_home_query_count_does_not_grow_with_articles(client):
     make_article()
-    # Page versions, the page count, the page's articles, the header's categories and
-    # the categories shown below the articles.
-    assert _queries(client, "/en/") == 5
+    # Page versions, the page count, the page's articles, the header's categories, the
+    # footer's details and pages, and the categories shown below the articles.
+    assert _queries(client, "/en/") == 7
     for _ in range(9):
         make_article(category=make_category())
-    assert _queries(client, "/en/") == 5
+    assert _queries(client, "/en/") == 7
 
 
 def test_seo_head_hreflang_canonical_description_open_graph(client):

@@ -41,3 +41,12 @@ def site_footer(context):
         "details": SiteDetails.current(),
         "pages": {page.slug: page for page in pages.only("slug", title)},
     }
+
+
+@register.inclusion_tag("includes/newest.html")
+def newest_articles(count=5):
+    """The newest articles in the active language, as links: where a page found nothing
+    (a 404, a search without results), somewhere to go next."""
+    from ..views import listing
+
+    return {"articles": listing(get_language())[:count]}
