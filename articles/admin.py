@@ -394,7 +394,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             _("Adapted or translated from"),
             {"fields": ["original_title", "original_url", "translator", "translation_checker"]},
         ),
-        (_("Cover image"), {"fields": ["cover", "cover_preview", "cover_alt"]}),
+        (_("Cover image"), {"fields": ["cover", "cover_preview", "cover_alt", "cover_credit"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),

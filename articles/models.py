@@ -435,6 +435,14 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the cover image for people who cannot see it."),
     )
+    cover_credit = models.CharField(
+        _("cover credit and licence"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Shown under the cover: who made it and its licence, such as “Photo: … (CC BY 4.0)”."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

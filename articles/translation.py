@@ -22,7 +22,7 @@ class PageTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "body", "cover_alt", "meta_description")
+    fields = ("title", "summary", "body", "cover_alt", "cover_credit", "meta_description")
 
 
 @register(BodyImage)

@@ -278,3 +278,24 @@ def test_the_side_by_side_admin_names_languages_in_the_admins_language(client, s
     assert "中文：" in html and "英文：" in html and "English:" not in html
     change = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
     assert "中文版" in change and "zh-Hans</a>" not in change
+
+
+# Design details.
+
+
+def test_the_cover_names_its_maker_and_cards_in_a_category_do_not_repeat_it(demo):
+    html = page(f"/zh-hans/articles/{SEED}/")
+    assert '<figcaption class="cover-credit">插图：脊柱健康笔记</figcaption>' in html
+    category = page("/zh-hans/categories/treatment/")
+    cards = category[category.index('<article class="card') :]
+    assert 'class="eyebrow"' not in cards
+
+
+def test_a_404_and_an_empty_search_offer_a_search_box_and_the_newest_articles(demo):
+    response = Client().get("/zh-hans/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert 'role="search"' in html.split("<main")[1] and "最新文章" in html
+    assert f"/zh-hans/articles/{SEED}/" in html.split("<main")[1]
+    empty = page("/en/search/?q=zzzzqqqq")
+    assert "Newest articles" in empty and "/en/articles/" in empty.split("results")[-1]

@@ -31,6 +31,7 @@ DEMO_USERS = [
 
 
 CREAM, ACCENT = (245, 240, 230), (230, 170, 120)
+COVER_CREDIT = {"zh-hans": "插图：脊柱健康笔记", "en": "Illustration: Spine Health Notes"}
 
 
 def _cells(draw, w, h):  # stem cells: round cells, one dividing
@@ -214,6 +215,8 @@ class Command(BaseCommand):
             **localized("summary", item["summary"]),
             **localized("body", bodies),
             **localized("cover_alt", item["cover_alt"]),
+            # The demo's covers are drawn by this command (draw_cover).
+            **localized("cover_credit", COVER_CREDIT),
             "reviewer": people.get(item.get("reviewer")),
             "original_title": item.get("original_title", ""),
             "translator": people.get(item.get("translator")),
