@@ -31,6 +31,7 @@
   gettext_noop("Uppercase Roman numerals"); gettext_noop("Start at");
   gettext_noop("Open in new window"); gettext_noop("Remove caption"); gettext_noop("Title");
   gettext_noop("Toggle fullscreen"); gettext_noop("URL"); gettext_noop("Update");
+  gettext_noop("Block style"); gettext_noop("Reset all classes");
 
   const languageOf = (id) => Object.keys(names).find((code) => id.endsWith(`_${code}`));
   const labelText = (element) => {
@@ -70,6 +71,13 @@
       button.dataset.translated = "1";
       button.title = gettext(button.title);
       if (button.hasAttribute("aria-label")) button.setAttribute("aria-label", button.title);
+    }
+    // Buttons that show words instead of an icon (the block style menu) get them as title.
+    for (const button of root.querySelectorAll(".prose-menubar__button:not([title]), .prose-menubar__button[title='']")) {
+      const text = button.textContent.trim();
+      if (!text || button.children.length) continue;
+      button.textContent = gettext(text);
+      button.title = button.textContent;
     }
     for (const item of root.querySelectorAll(
       ".prose-menubar__option > :not([data-translated]), .prose-menubar__selected > :not([data-translated])",

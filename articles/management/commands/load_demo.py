@@ -239,10 +239,12 @@ class Command(BaseCommand):
             )
         article.full_clean()
         article.save()
-        # Written when it was published: the demo's texts have not changed since.
+        # Written when it was published (or now, for one still to come): the demo's texts
+        # have not changed since.
+        written = min(article.publish_at, timezone.now())
         Article.objects.filter(pk=article.pk).update(
             **{
-                Article.status_field(prefix, code): article.publish_at
+                Article.status_field(prefix, code): written
                 for prefix in ("changed", "synced")
                 for code, _name in settings.LANGUAGES
             }
