@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,8 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.languages import html_lang, language_codes, language_name
+from core.params import parse_id
+from core.text import storable
 
 from . import revisions, richtext, translation_status
 from .images import CoverFormField
@@ -72,7 +74,12 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+        return [
+            ("live", _("Live")),
+            ("scheduled", _("Scheduled")),
+            ("review", _("Awaiting medical review")),
+            ("draft", _("Draft")),
+        ]
 
     def queryset(self, request, queryset):
         live = queryset.published()
@@ -84,6 +91,8 @@ class StateFilter(admin.SimpleListFilter):
             )
         if self.value() == "draft":
             return queryset.filter(status=Article.Status.DRAFT)
+        if self.value() == "review":
+            return queryset.filter(status=Article.Status.REVIEW)
         return queryset
 
 
@@ -211,9 +220,14 @@ class RelatedLinkInline(admin.TabularInline):
     fields = ["to_article", "sort_order"]
 
 
+# An address typed without its scheme is taken as https.
+URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ReferenceInline(TranslationStackedInline):
     model = Reference
     extra = 0
+    formfield_overrides = URL_FIELD
     fields = [
         "sort_order", "authors", "title", "container", "year", "doi", "pmid", "url", "note",
     ]  # fmt: skip
@@ -249,6 +263,14 @@ class CategoryAdmin(TabbedDjangoJqueryTranslationAdmin):
 @admin.register(Person)
 class PersonAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display = ["__str__", "job_title", "slug"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who may manage accounts links a reviewer's account to their person."""
+        if not request.user.has_perm("auth.change_user"):
+            return ["user"]
+        return []
+
     search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
@@ -379,14 +401,17 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
-    autocomplete_fields = ["category", "reviewer", "translator", "translation_checker"]
+    autocomplete_fields = ["category", "translator", "translation_checker"]
     # A handful of people: boxes to tick, each with its name, rather than a search box.
     formfield_overrides = {
         models.ImageField: {"form_class": CoverFormField},
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+        **URL_FIELD,
     }
     inlines = [ReferenceInline, RelatedLinkInline]
-    readonly_fields = ["view_on_site_links", "cover_preview"]
+    # The medical reviewer and the date are recorded by the sign-off ("Medical review" at
+    # the top of the form), never typed: an editor cannot sign off in a reviewer's name.
+    readonly_fields = ["view_on_site_links", "cover_preview", "reviewer", "reviewed_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
@@ -407,7 +432,16 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         obj._change_reason = form.cleaned_data.get("revision_note", "")
         obj.minor_change = form.cleaned_data.get("minor_change", False)
         obj.skip_history_when_saving = True
+        signed_off_text = change and obj.reviewed_at and not obj.review_is_older_than_text()
         super().save_model(request, obj, form, change)
+        if signed_off_text and obj.review_is_older_than_text():
+            self.message_user(
+                request,
+                _("The text changed after %(name)s signed it off on %(date)s: the medical review "
+                  "is now older than the text. Send it for review again.")
+                % {"name": obj.reviewer, "date": formats.date_format(obj.reviewed_at)},
+                messages.WARNING,
+            )  # fmt: skip
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -445,6 +479,9 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 view(self.translate_view),
                 name="articles_article_translate",
             ),
+            path("<int:pk>/review-link/", view(self.review_link_view), name="articles_review_link"),
+            path("<int:pk>/sign-off/", view(self.sign_off_view), name="articles_sign_off"),
+            path("<int:pk>/send-back/", view(self.send_back_view), name="articles_send_back"),
             path(
                 "<int:pk>/mark-current/<str:language>/",
                 view(self.mark_current_view),
@@ -492,6 +529,64 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             "can_restore": self.has_change_permission(request, article),
         }
         return TemplateResponse(request, "admin/articles/article/revision.html", context)
+
+    # Medical review: an editor sends a link to a reviewer (who needs no account); a
+    # reviewer with an account linked to their person signs off or sends back here.
+
+    def review_link_view(self, request, pk):
+        if request.method != "POST":
+            raise Http404
+        article = self._article(request, pk, change=True)
+        person = Person.objects.filter(pk=parse_id(request.POST.get("review_person"))).first()
+        if person is None:
+            self.message_user(request, _("Choose the medical reviewer."), messages.ERROR)
+            return redirect("admin:articles_article_change", article.pk)
+        if article.status == Article.Status.DRAFT:
+            article.status = Article.Status.REVIEW
+            article._change_reason = _("Sent for medical review to %(name)s") % {"name": person}
+            article._history_user = request.user
+            article.save()
+        language = (article.available_languages() or [settings.LANGUAGE_CODE])[0]
+        with translation.override(language):
+            path = reverse("articles:review", args=[article.review_token(person)])
+        self.message_user(
+            request,
+            format_html(
+                _("Send {name} this link; it lets them read and sign off the article without an "
+                  "account for {days} days: {link}"),
+                name=person, days=settings.REVIEW_LINK_DAYS,
+                link=settings.SITE_URL.rstrip("/") + path,
+            ),
+            messages.SUCCESS,
+        )  # fmt: skip
+        return redirect("admin:articles_article_change", article.pk)
+
+    def _reviewer(self, request, pk):
+        if request.method != "POST":
+            raise Http404
+        article = self._article(request, pk)
+        person = getattr(request.user, "person", None)
+        if not request.user.has_perm("articles.sign_off_article") or person is None:
+            raise PermissionDenied
+        return article, person
+
+    def sign_off_view(self, request, pk):
+        article, person = self._reviewer(request, pk)
+        article.sign_off(person, request.user)
+        self.message_user(request, _("Signed off. The editors can publish it."), messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
+
+    def send_back_view(self, request, pk):
+        article, person = self._reviewer(request, pk)
+        note = storable(request.POST.get("review_note_text", "")).strip()
+        if not note or len(note) > 1000:
+            self.message_user(
+                request, _("Say in at most 1,000 characters what must change."), messages.ERROR
+            )
+        else:
+            article.send_back(person, note, request.user)
+            self.message_user(request, _("Sent back to the editors."), messages.SUCCESS)
+        return redirect("admin:articles_article_change", article.pk)
 
     def mark_current_view(self, request, pk, language):
         if request.method != "POST" or language not in language_codes():
@@ -565,18 +660,27 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             context["stale"] = [
                 {
                     "language": code,
-                    "name": name,
+                    "name": language_name(code),
                     "changes": translation_status.changes_since_sync(obj, code),
                 }
-                for code, name in settings.LANGUAGES
+                for code in language_codes()
                 if obj.translation_status(code) == "stale"
             ]
+            context["review"] = {
+                "older": obj.review_is_older_than_text(),
+                "can_request": self.has_change_permission(request, obj),
+                "people": Person.objects.all(),
+                "can_sign_off": request.user.has_perm("articles.sign_off_article")
+                and getattr(request.user, "person", None) is not None,
+            }
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
         if article.status == Article.Status.DRAFT:
             return _("Draft")
+        if article.status == Article.Status.REVIEW:
+            return _("Awaiting medical review")
         if article.publish_at > timezone.now():
             when = formats.date_format(timezone.localtime(article.publish_at), "DATETIME_FORMAT")
             return format_html(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, FieldError, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, connections, models
@@ -17,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -29,12 +30,19 @@ from core.pagecache import VersionedQuerySet
 
 from . import images, richtext
 
+REVIEW_SALT = "articles.review"
+
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
     description = models.TextField(
         _("description"), blank=True, help_text=_("One or two sentences shown on its page.")
+    )
+    needs_sign_off = models.BooleanField(
+        _("needs a medical sign-off"),
+        default=False,
+        help_text=_("Its articles are published only once a medical reviewer has signed them off."),
     )
 
     objects = VersionedQuerySet.as_manager()
@@ -79,6 +87,15 @@ class Person(models.Model):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text=_("A medical reviewer with an account signs off in the admin as this person."),
+    )
 
     objects = VersionedQuerySet.as_manager()
 
@@ -392,6 +409,7 @@ def read_datetime(value):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Awaiting medical review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200, blank=True)
@@ -466,6 +484,9 @@ class Article(models.Model):
     reviewed_at = models.DateField(
         _("last reviewed"), null=True, blank=True, help_text=_("When the reviewer last checked it.")
     )
+    # What the reviewer said when sending it back; cleared by the next sign-off.
+    review_note = models.TextField(_("reviewer's note"), blank=True, editable=False)
+    signed_off_at = models.DateTimeField(_("signed off"), null=True, editable=False)
     # An adapted or translated piece names what it comes from and who carried it over.
     original_title = models.CharField(
         _("original title"),
@@ -512,6 +533,7 @@ class Article(models.Model):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("sign_off_article", _("Can sign off articles as a medical reviewer"))]
         indexes = [
             models.Index(fields=["status", "publish_at"]),
             models.Index(fields=["category", "status", "publish_at"]),
@@ -538,6 +560,7 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_slug = instance.__dict__.get("slug")
         instance._loaded_category = instance.__dict__.get("category_id")
+        instance._loaded_status = instance.__dict__.get("status")
         instance._loaded_content = {code: instance._content(code) for code in language_codes()}
         return instance
 
@@ -672,6 +695,51 @@ class Article(models.Model):
         publication."""
         return timezone.localdate(self.text_changed_at) > timezone.localdate(self.publish_at)
 
+    def review_is_older_than_text(self):
+        """Whether a language's text changed on a later day than the last medical sign-off."""
+        changed = [getattr(self, self.status_field("changed", code)) for code in language_codes()]
+        changed = [moment for moment in changed if moment]
+        if not changed or not self.reviewed_at:
+            return False
+        if self.signed_off_at:  # signed off here: to the second
+            return max(changed) > self.signed_off_at
+        return timezone.localdate(max(changed)) > self.reviewed_at
+
+    def has_current_sign_off(self):
+        """Whether a medical reviewer signed off the text as it stands."""
+        return bool(self.reviewer_id and self.reviewed_at) and not self.review_is_older_than_text()
+
+    def review_token(self, person):
+        """The signed part of the link that lets ``person`` review this article without an
+        account (``articles:review``; valid for settings.REVIEW_LINK_DAYS)."""
+        return signing.dumps({"a": self.pk, "p": person.pk}, salt=REVIEW_SALT)
+
+    @classmethod
+    def from_review_token(cls, token):
+        """``(article, person)`` for a review link's token. Raises ``signing.SignatureExpired``
+        for a link too old, ``signing.BadSignature`` or ``DoesNotExist`` for one that is not."""
+        data = signing.loads(token, salt=REVIEW_SALT, max_age=settings.REVIEW_LINK_DAYS * 86400)
+        person = Person.objects.get(pk=data["p"])
+        return cls.objects.select_related("category").get(pk=data["a"]), person
+
+    def sign_off(self, person, user=None):
+        """Record ``person``'s medical sign-off today, as a revision."""
+        self.reviewer, self.review_note = person, ""
+        self.signed_off_at = timezone.now()
+        self.reviewed_at = timezone.localdate(self.signed_off_at)
+        self._change_reason = gettext("Medically signed off by %(name)s") % {"name": person}
+        self._history_user = user
+        self.save()
+
+    def send_back(self, person, note, user=None):
+        """``person`` sends the article back to its editors with ``note``: a draft again."""
+        self.status, self.review_note = self.Status.DRAFT, f"{person}: {note}"
+        self._change_reason = gettext("Sent back by %(name)s: %(note)s") % {
+            "name": person, "note": note,
+        }  # fmt: skip
+        self._history_user = user
+        self.save()
+
     @cached_property
     def body_html(self):
         """The body as readers see it: citation marks ``[1]`` link to the references, and
@@ -774,6 +842,15 @@ class Article(models.Model):
                 errors["slug"] = _("This slug was used by another article; choose another.")
         if self.reviewed_at and not self.reviewer_id:
             errors["reviewer"] = _("Name the reviewer of the last review.")
+        publishing = self.status == self.Status.PUBLISHED and (
+            getattr(self, "_loaded_status", None) != self.Status.PUBLISHED
+        )
+        category = self.category if self.category_id else None
+        if publishing and category and category.needs_sign_off and not self.has_current_sign_off():
+            errors["status"] = _(
+                "Articles in “%(category)s” are published once a medical reviewer has signed "
+                "off the text as it stands: send it for medical review first."
+            ) % {"category": category}
         if errors:
             raise ValidationError(errors)
 
@@ -794,6 +871,7 @@ class Article(models.Model):
             PreviousSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
         PreviousSlug.objects.filter(slug=self.slug).delete()
         self._loaded_slug, self._loaded_category = self.slug, self.category_id
+        self._loaded_status = self.status
         self._loaded_content = {code: self._content(code) for code in language_codes()}
 
 

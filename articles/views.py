@@ -2,18 +2,24 @@
 
 from functools import partial
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import html_lang, language_name
 from core.pagecache import remember
+from core.text import storable
 
 from . import structured_data
 from .models import Article, Category, Page, Person, PreviousSlug, site_articles, site_query
@@ -117,6 +123,54 @@ def article_detail(request, slug):
     response = render_article(request, article, preview=preview and not article.is_published())
     if preview:
         patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("sign_off", "sign_off"), ("send_back", "send_back")])
+    note = forms.CharField(
+        label=_("What must change"), required=False, max_length=1000, widget=forms.Textarea
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "send_back" and not data.get("note", "").strip():
+            self.add_error("note", _("Say what must change before sending it back."))
+        return data
+
+
+def review(request, token):
+    """A medical reviewer's link: the article as readers will see it, whatever its state,
+    and a form to sign it off or send it back with a note. No account needed; the link
+    names the article and the reviewer and expires (settings.REVIEW_LINK_DAYS)."""
+    try:
+        article, person = Article.from_review_token(token)
+    except signing.SignatureExpired:
+        context = {"noindex": True, "days": settings.REVIEW_LINK_DAYS}
+        return render(request, "articles/review_expired.html", context, status=410)
+    except (signing.BadSignature, Article.DoesNotExist, Person.DoesNotExist):
+        raise Http404("No such review link")
+    language = translation.get_language()
+    if not article.is_available_in(language):
+        available = article.available_languages()
+        if not available:
+            raise Http404("Nothing to review yet")
+        with translation.override(available[0]):
+            return redirect(reverse("articles:review", args=[token]))
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["decision"] == "sign_off":
+            article.sign_off(person)
+            messages.success(request, _("Thank you: your sign-off is recorded."))
+        else:
+            article.send_back(person, storable(form.cleaned_data["note"]).strip())
+            messages.success(request, _("Thank you: the article went back to its editors."))
+        return redirect(request.path)
+    response = render_article(
+        request, article, preview=True, status=400 if form.errors else 200,
+        review={"person": person, "form": form}, noindex=True,
+    )  # fmt: skip
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 

@@ -305,6 +305,8 @@ TASK_LEASE_SECONDS = int(os.environ.get("TASK_LEASE_SECONDS", "300"))
 # Site behaviour.
 ARTICLES_PER_PAGE = 10
 RELATED_ARTICLES_COUNT = 6
+# How long a link that lets a medical reviewer read and sign off an article stays valid.
+REVIEW_LINK_DAYS = 14
 COVER_MAX_BYTES = 10 * 1024 * 1024
 COVER_MAX_PIXELS = 40_000_000
 COVER_MAX_SIDE = 12_000  # WebP holds at most 16,383 pixels a side

@@ -27,6 +27,7 @@ DEMO_USERS = [
     ("admin", None, {"is_superuser": True}),
     ("editor", "Editors", {}),
     ("moderator", "Moderators", {}),
+    ("reviewer", "Reviewers", {}),  # signs off as the demo's medical reviewer
 ]
 
 
@@ -156,6 +157,7 @@ class Command(BaseCommand):
                     defaults={
                         **localized("name", item["name"]),
                         **localized("description", item.get("description", {})),
+                        "needs_sign_off": item.get("needs_sign_off", False),
                     },
                 )[0]
                 for item in data["categories"]
@@ -278,3 +280,9 @@ class Command(BaseCommand):
                 if group:
                     user.groups.add(group)
             self.stdout.write(f"  {username:<10} {password}")
+        data = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))
+        for item in data["people"]:
+            if "demo_user" in item:
+                Person.objects.filter(slug=item["slug"]).update(
+                    user=User.objects.get(username=item["demo_user"])
+                )
