@@ -617,6 +617,9 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             formfield_callback=partial(self.formfield_for_dbfield, request=request),
         )
         form = Form(request.POST or None, instance=article)
+        for name, field in form.fields.items():  # the heading names the language
+            base = name.removesuffix("_" + language.replace("-", "_"))
+            field.label = capfirst(Article._meta.get_field(base).verbose_name)
         if request.method == "POST" and form.is_valid() and valid_as_a_whole(form, article):
             article = form.save(commit=False)
             article._change_reason = _("Translated")

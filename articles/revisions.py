@@ -11,6 +11,7 @@ import difflib
 import re
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,7 +25,12 @@ from . import richtext
 TRANSLATED = ["title", "summary", "body", "cover_alt", "meta_description"]
 SHARED = ["slug", "category", "status", "publish_at", "comments_open", "reviewer", "reviewed_at"]
 # Kept as they were when a revision is restored; written by save() or by the database.
-NOT_RESTORED = {"id", "created_at", "updated_at"}
+# What a restore leaves as it is: the row's identity, and the medical review (an event, not
+# content: restoring an older text makes the sign-off older than the text by itself).
+NOT_RESTORED = {
+    "id", "created_at", "updated_at",
+    "reviewer_id", "reviewed_at", "signed_off_at", "review_note",
+}  # fmt: skip
 
 
 class RevisionRecords(HistoricalRecords):
@@ -174,7 +180,7 @@ def restore(article, record, user=None):
     finally:
         del article.skip_history_when_saving
     article._change_reason = _("Restored the revision of %(date)s") % {
-        "date": record.history_date.strftime("%Y-%m-%d %H:%M")
+        "date": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
     }
     if user is not None:
         article._history_user = user

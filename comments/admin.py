@@ -275,12 +275,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("why held"))
     def held_because(self, comment):
-        parts = []
-        if comment.spam_reason:
-            parts.append(comment.spam_reason)
-        if comment.parent_id:
-            parts.append(_("reply to #%(id)s") % {"id": comment.parent_id})
-        return "; ".join(str(p) for p in parts) or "—"
+        return comment.spam_reason or "—"
 
     def get_ordering(self, request):
         # The queue: pending first, then the newest.
@@ -299,7 +294,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        """The comment's start; a reply says which comment it answers."""
+        text = Truncator(comment.body).chars(80)
+        if comment.parent_id:
+            return format_html(
+                '<span class="reply-to">{}</span> {}',
+                _("In reply to comment #%(id)s:") % {"id": comment.parent_id}, text,
+            )  # fmt: skip
+        return text
 
     @admin.display(description=_("article"), ordering="article")
     def article_link(self, comment):

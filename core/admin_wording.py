@@ -1,13 +1,14 @@
 """Django admin strings that this site's Chinese catalog words its own way.
 
-Django's Chinese admin says 您 where this site says 你, and puts a space between a verb and
-the model's name ("选择 文章 来修改"). Each string is listed here so that ``makemessages``
+Django's Chinese admin says 您 where this site says 你, puts a space between a verb and
+the model's name ("选择 文章 来修改"), and ends labels with an ASCII colon. Each string is listed here so that ``makemessages``
 keeps it in ``locale/zh_Hans``, whose translation is found before Django's.
 """
 
 from django.utils.translation import gettext_noop
 
 ADMIN_STRINGS = [
+    gettext_noop(":"),  # after a form field's label: 标题：
     gettext_noop("Select %s to change"),
     gettext_noop("Select %s to view"),
     gettext_noop("Select %s"),

@@ -299,3 +299,40 @@ def test_a_404_and_an_empty_search_offer_a_search_box_and_the_newest_articles(de
     assert f"/zh-hans/articles/{SEED}/" in html.split("<main")[1]
     empty = page("/en/search/?q=zzzzqqqq")
     assert "Newest articles" in empty and "/en/articles/" in empty.split("results")[-1]
+
+
+def test_the_admin_speaks_chinese_without_codes_and_holds_no_reply_as_a_reason(client, superuser):
+    from comments.models import Comment
+    from core.languages import language_name  # noqa: F401 (the names the admin uses)
+
+    article = make_article(slug="admin-words", en=False)
+    client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    side = client.get(f"/admin/articles/article/{article.pk}/translate/en/").content.decode()
+    assert "[en]" not in side and "[zh-hans]" not in side
+    assert '<label for="id_title_en">标题：</label>' in side
+    parent = make_comment(article, status=Comment.Status.APPROVED)
+    make_comment(article, parent=parent, body="A reply")
+    queue = client.get("/admin/comments/comment/").content.decode()
+    assert f"回复第 {parent.pk} 条评论：" in queue
+    held = re.findall(r'<td class="field-held_because">(.*?)</td>', queue)
+    assert held and all(cell == "—" for cell in held)
+
+
+def test_a_restore_names_the_revision_in_local_time_and_keeps_the_sign_off(client, superuser):
+    from articles import revisions
+    from articles.models import Person
+
+    zhou = Person.objects.create(slug="zhou", name_zh_hans="周敏", name_en="Zhou Min")
+    article = make_article(slug="restored")
+    first = article.history.first() or None
+    article.body_en = "<p>Second text</p>"
+    article.save()
+    article.sign_off(zhou)
+    record = first or article.history.last()
+    revisions.restore(article, record, superuser)
+    article.refresh_from_db()
+    assert article.reviewer == zhou  # the review is an event, not content
+    assert not article.has_current_sign_off()  # the restored text is newer than it
+    local = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+    assert local in article.history.first().history_change_reason
