@@ -43,6 +43,8 @@ PAGES = [
     ("feed, RSS, en", "/en/feeds/rss.xml"),
     ("feed, Atom, zh-hans", "/zh-hans/feeds/atom.xml"),
     ("author zh-hans", "/zh-hans/authors/lin-wen/"),
+    ("medical reviewer zh-hans (reviewed articles)", "/zh-hans/authors/zhou-min/"),
+    ("privacy page en", "/en/pages/privacy/"),
     ("search 腰突 zh-hans (never cached)", "/zh-hans/search/?q=%E8%85%B0%E7%AA%81"),
     ("search stem cell en (never cached)", "/en/search/?q=stem+cell"),
     ("search worst case: 200 common characters, no result", "/zh-hans/search/?q=" + WORST),
