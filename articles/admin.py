@@ -308,7 +308,7 @@ class BodyImageAdmin(TabbedDjangoJqueryTranslationAdmin):
     list_display_links = ["__str__"]
     search_fields = ["alt_zh_hans", "alt_en", "caption_zh_hans", "caption_en"]
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
-    fields = ["file", "preview", "alt", "caption"]
+    fields = ["file", "preview", "alt", "caption", "credit"]
     readonly_fields = ["preview"]
 
     @admin.display(description=_("image"))
@@ -332,10 +332,10 @@ class BodyImageAdmin(TabbedDjangoJqueryTranslationAdmin):
         can_add = self.has_add_permission(request)
         translated = [
             build_localized_fieldname(name, code)
-            for name in ("alt", "caption")
+            for name in ("alt", "caption", "credit")
             for code in language_codes()
         ]
-        names = {code.replace("-", "_"): name for code, name in settings.LANGUAGES}
+        names = {code.replace("-", "_"): language_name(code) for code in language_codes()}
         Form = self.get_form(request, fields=["file", *translated])
         form = Form(request.POST or None, request.FILES or None) if can_add else None
         for name, field in form.fields.items() if form else ():

@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
         from . import revisions
         from .models import (
             Article,
+            BodyImage,
             Category,
             Page,
             Person,
@@ -47,6 +48,9 @@ class ArticlesConfig(AppConfig):
         pagecache.watch(
             Reference, lambda ref: [f"article:{ref.article.slug}"], reads=["article__slug"]
         )
+        # An image's credit is read when a body is rendered; which bodies show it is not
+        # recorded, so its change re-renders every article (a rare edit).
+        pagecache.watch(BodyImage, lambda image: [pagecache.CATALOG])
         pagecache.watch(PreviousSlug, lambda previous: [f"article:{previous.slug}"], ["slug"])
         pagecache.watch(
             Article.authors.through,

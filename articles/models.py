@@ -230,6 +230,12 @@ class BodyImage(models.Model):
         help_text=_("Describes the image for people who cannot see it."),
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit and licence"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown under the image: who made it and its licence."),
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     # The body column is at most 46rem wide.
@@ -238,6 +244,8 @@ class BodyImage(models.Model):
     _ID = re.compile(r"[1-9][0-9]{0,17}")
     _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
     _BARE_FIGURE = re.compile(r"<figure>(?:\s|<figcaption>.*?</figcaption>)*</figure>", re.S)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -310,6 +318,24 @@ class BodyImage(models.Model):
                 )
             }
         return {}
+
+    @classmethod
+    def credited(cls, body, language):
+        """``body`` with each uploaded image's credit and licence under it, in ``language``
+        (read when the page is rendered, so that a credit edited later shows everywhere)."""
+        if "<img" not in body:
+            return body
+        credits = {
+            tag: image.in_language(language, "credit")
+            for tag, _attrs, image in cls._images(body)
+            if image is not None
+        }
+        return cls._IMG.sub(
+            lambda match: match.group(0)
+            + (format_html('<small class="image-credit">{}</small>', credit)
+               if (credit := credits.get(match.group(0))) else ""),
+            body,
+        )  # fmt: skip
 
     @classmethod
     def stored_body(cls, markup, language):
@@ -744,7 +770,8 @@ class Article(models.Model):
     def body_html(self):
         """The body as readers see it: citation marks ``[1]`` link to the references, and
         an editor's note (a quotation marked as one in the editor) is a labelled note."""
-        return richtext.for_readers(self.body or "", len(self.reference_list))
+        body = BodyImage.credited(self.body or "", translation.get_language())
+        return richtext.for_readers(body, len(self.reference_list))
 
     @cached_property
     def reference_list(self):

@@ -27,7 +27,7 @@ class ArticleTranslationOptions(TranslationOptions):
 
 @register(BodyImage)
 class BodyImageTranslationOptions(TranslationOptions):
-    fields = ("alt", "caption")
+    fields = ("alt", "caption", "credit")
 
 
 @register(Reference)

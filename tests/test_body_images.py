@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
+from django.test import Client
 from PIL import Image
 
 from articles.models import Article, BodyImage
@@ -175,3 +176,20 @@ def test_editors_manage_body_images_in_the_admin(client, editor):
     listing = client.get("/admin/articles/bodyimage/").content.decode()
     assert "Lying on one side" in listing
     assert client.get(f"/admin/articles/bodyimage/{image.pk}/change/").status_code == 200
+
+
+def test_an_images_credit_shows_under_it_in_each_language_and_follows_its_edits():
+    image = make_image(
+        credit_zh_hans="摄影：李雷（CC BY 4.0）", credit_en="Photo: Li Lei (CC BY 4.0)"
+    )
+    article = make_article(
+        slug="credited", body_zh_hans=figure(image), body_en=figure(image, caption="Caption")
+    )
+    zh = Client().get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert '<small class="image-credit">摄影：李雷（CC BY 4.0）</small>' in zh
+    en = Client().get(f"/en/articles/{article.slug}/").content.decode()
+    assert '<small class="image-credit">Photo: Li Lei (CC BY 4.0)</small>' in en
+    image.credit_en = "Photo: <b>Han Meimei</b>"
+    image.save()  # the cached article shows the new credit, escaped
+    en = Client().get(f"/en/articles/{article.slug}/").content.decode()
+    assert "Photo: &lt;b&gt;Han Meimei&lt;/b&gt;" in en and "Li Lei" not in en
