@@ -7,12 +7,16 @@ the page cache keeps and revalidates them like pages (ETag, 304).
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
+from django.utils.xmlutils import SimplerXMLGenerator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
+
+from core import languages
 
 from .models import Category, detail_url_pattern, site_articles
 
@@ -24,6 +28,11 @@ class ArticlesFeed(Feed):
 
     feed_type = Rss201rev2Feed
 
+    def stylesheets(self, category):
+        """A browser shows the feed as a page in its language (``feed_style``); a feed
+        reader ignores the instruction."""
+        return [Stylesheet(reverse("articles:feed-style"), mimetype="text/xsl")]
+
     def get_object(self, request, slug=None):
         return get_object_or_404(Category, slug=slug) if slug else None
 
@@ -34,7 +43,8 @@ class ArticlesFeed(Feed):
     def description(self, category):
         if category:
             return _("Articles in the category %(name)s.") % {"name": category}
-        return _("Articles on spine health, in Chinese and English.")
+        language = languages.language_name(translation.get_language())
+        return _("The newest articles on spine health, in %(language)s.") % {"language": language}
 
     subtitle = description  # Atom's name for it
 
@@ -42,7 +52,7 @@ class ArticlesFeed(Feed):
         return category.get_absolute_url() if category else reverse("articles:home")
 
     def feed_url(self, category):
-        kind = "atom" if self.feed_type is Atom1Feed else "rss"
+        kind = "atom" if issubclass(self.feed_type, Atom1Feed) else "rss"
         if category:
             return reverse(f"articles:category-feed-{kind}", args=[category.slug])
         return reverse(f"articles:feed-{kind}")
@@ -77,5 +87,43 @@ class ArticlesFeed(Feed):
         return [self._field(article.category, "name")]
 
 
+class StyledAtom1Feed(Atom1Feed):
+    """Django's Atom feed, with the stylesheet instruction its RSS feed writes."""
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class AtomArticlesFeed(ArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = StyledAtom1Feed
+
+
+# The stylesheet's words, here for makemessages (which does not read .xsl templates).
+STYLE_WORDS = {
+    "note": gettext_lazy(
+        "This is a feed: a list of our newest articles for a feed reader, which tells you when "
+        "a new one appears."
+    ),
+    "subscribe": gettext_lazy("How to subscribe"),
+    "how": gettext_lazy(
+        "Copy this page’s address from the address bar into your feed reader (such as Feedly, "
+        "Inoreader or NetNewsWire). There is nothing to install here, and no account to make."
+    ),
+    "newest": gettext_lazy("The newest articles"),
+    "home": gettext_lazy("Go to the home page"),
+}
+
+
+def feed_style(request):
+    """The XSL stylesheet the feeds name: what a feed is, how to subscribe, and the items,
+    in the request's language."""
+    return render(
+        request, "articles/feed.xsl", {"words": STYLE_WORDS}, content_type="text/xsl; charset=utf-8"
+    )

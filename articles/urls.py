@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/<str:token>/", views.review, name="review"),
     path("feeds/rss.xml", feeds.ArticlesFeed(), name="feed-rss"),
     path("feeds/atom.xml", feeds.AtomArticlesFeed(), name="feed-atom"),
+    path("feeds/style.xsl", feeds.feed_style, name="feed-style"),
     path("categories/<slug:slug>/rss.xml", feeds.ArticlesFeed(), name="category-feed-rss"),
     path("categories/<slug:slug>/atom.xml", feeds.AtomArticlesFeed(), name="category-feed-atom"),
 ]

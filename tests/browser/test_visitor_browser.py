@@ -1,6 +1,7 @@
 """A visitor reads in a real browser: switches language, follows related articles."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import DOCS, screenshot
 
@@ -51,3 +52,29 @@ def test_pages_render_at_phone_and_desktop_widths(site, browser, width, lang):
         # The README shows these: what a reader sees first, at each width.
         page.screenshot(path=DOCS / f"{name}-{lang}-{width}.jpg", type="jpeg", quality=70)
     context.close()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "How to subscribe"), ("zh-hans", "如何订阅")])
+def test_a_feed_opens_in_the_browser_as_a_readable_page(site, page, lang, words):
+    page.goto(f"{site.url}/{lang}/feeds/rss.xml")
+    expect(page.locator("h2").first).to_have_text(words)
+    links = page.locator(".feed-items a")
+    assert links.count() >= 5
+    href = links.first.get_attribute("href")
+    assert f"/{lang}/articles/" in href
+
+
+def test_the_share_block_shows_a_scannable_code_and_a_link_to_copy(site, page):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{site.url}/zh-hans/articles/stem-cell-therapy-for-lumbar-disc-herniation/")
+    code = page.locator(".share svg.share-qr")
+    expect(code).to_be_visible()
+    box = code.bounding_box()
+    assert box["width"] >= 100 and box["width"] == box["height"]  # big enough to scan
+    field = page.locator("#share-url")
+    assert field.input_value().endswith(
+        "/zh-hans/articles/stem-cell-therapy-for-lumbar-disc-herniation/"
+    )
+    assert field.get_attribute("readonly") is not None
+    assert all(url.startswith(site.url) for url in requests), requests  # nothing from elsewhere
