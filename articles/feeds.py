@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
-from django.utils.xmlutils import SimplerXMLGenerator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.xmlutils import SimplerXMLGenerator
 from modeltranslation.utils import build_localized_fieldname
 
 from core import languages
