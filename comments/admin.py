@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -28,11 +29,19 @@ from django.utils.translation import ngettext
 
 from core.params import parse_id
 
+from . import notifications
 from .models import TEAM, Comment, DisallowedWord
 
 
 def _moderate(modeladmin, request, queryset, status):
-    count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
+    with transaction.atomic():
+        newly = []
+        if status == Comment.Status.APPROVED:  # update() sends no post_save: say it here
+            newly = list(queryset.exclude(status=status).only("pk", "parent", "notify", "email"))
+        count = queryset.update(
+            status=status, moderated_by=request.user, moderated_at=timezone.now()
+        )
+        notifications.approved(newly)
     modeladmin.message_user(
         request,
         ngettext(

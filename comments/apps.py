@@ -7,9 +7,11 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         from core import pagecache
 
-        from . import moderation, own
+        from . import moderation, notifications, own
         from .models import Comment
 
         pagecache.register_private_cookie(own.COOKIE)
@@ -18,6 +20,7 @@ class CommentsConfig(AppConfig):
         pagecache.register_response_hook(own.remember_form_seen)
         pagecache.register_schedule(moderation.next_closing)
         pagecache.watch(Comment, comment_scopes, reads=["status", "article__slug"])
+        post_save.connect(notifications.on_save, sender=Comment, dispatch_uid="comments-notify")
 
 
 def comment_scopes(comment):

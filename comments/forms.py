@@ -59,6 +59,9 @@ class CommentForm(forms.Form):
         max_length=BODY_MAX * 4,
         error_messages={"required": _("Please write your comment.")},
     )
+    notify = forms.BooleanField(
+        label=_("Notify me by email when my comment is approved or answered"), required=False
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(widget=forms.HiddenInput)
     # A field people never see or fill in; bots that fill every field reveal themselves.
@@ -125,6 +128,12 @@ class CommentForm(forms.Form):
             )
         self.shown_at = data["t"]
         return self.cleaned_data["token"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("notify") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Give your email address to be notified, or untick the box."))
+        return data
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

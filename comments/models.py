@@ -123,6 +123,10 @@ class Comment(models.Model):
     moderators_notified_at = models.DateTimeField(
         _("moderators notified at"), null=True, blank=True, editable=False
     )
+    # Its author asked to be told when it is approved or answered (comments.notifications).
+    notify = models.BooleanField(_("author asked to be notified"), default=False, editable=False)
+    approval_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, editable=False)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
 
@@ -186,3 +190,21 @@ class DisallowedWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class Subscriber(models.Model):
+    """An email address that asked to hear about its comments. It is mailed nothing but the
+    confirmation until it confirms, and forgotten if it never does."""
+
+    email = models.EmailField(_("email"), unique=True)  # case-folded, as comments store it
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification subscriber")
+        verbose_name_plural = _("notification subscribers")
+
+    def __str__(self):
+        return self.email

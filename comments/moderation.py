@@ -18,7 +18,7 @@ from django.utils.crypto import salted_hmac
 from articles.models import Article
 from core.clientip import client_ip
 
-from . import tasks
+from . import notifications, tasks
 from .models import Comment, DisallowedWord
 
 logger = logging.getLogger(__name__)
@@ -115,10 +115,13 @@ def submit(form, request):
     if reasons:
         comment.status = Comment.Status.SPAM
         comment.spam_reason = "; ".join(reasons)[:200]
+    comment.notify = bool(data.get("notify") and comment.email and not reasons)
     # The write lock is held for the insert alone, not for the checks above.
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.PENDING:
             # Queued in the same transaction: stored together, or not at all.
             tasks.notify_moderators.enqueue(comment.pk)
+        if comment.notify:
+            notifications.ask(request, comment.email, comment.language)
     return comment

@@ -19,7 +19,8 @@ from django_tasks import task
 
 from core.hosts import absolute_url
 
-from .models import Comment
+from . import mails
+from .models import Comment, Subscriber
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -63,3 +64,86 @@ def notify_moderators(comment_id, attempt=1):
     else:
         # Recorded the moment the mail server took it: the task run again sends nothing.
         Comment.objects.filter(pk=comment.pk).update(moderators_notified_at=timezone.now())
+
+
+# Mail to commenters who asked for it (comments.notifications). Each task sends at most one
+# mail and records it, so a task run again sends nothing; a failure is retried like the
+# moderators' mail.
+
+
+def _retry(task, error, attempt, *args):
+    if attempt >= ATTEMPTS:
+        logger.error("Gave up on %s%r: %r", task.name, args, error)
+        return
+    logger.warning("%s%r failed (attempt %d), trying again: %r", task.name, args, attempt, error)
+    later = timezone.now() + timedelta(minutes=2 ** (attempt - 1))
+    task.using(run_after=later).enqueue(*args, attempt + 1)
+
+
+@task()
+def send_confirmation(subscriber_id, attempt=1):
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, confirmed_at=None).first()
+    if subscriber is None:
+        return
+    try:
+        mails.send_confirmation(subscriber)
+    except Exception as error:
+        _retry(send_confirmation, error, attempt, subscriber_id)
+
+
+@task()
+def forget_unconfirmed(subscriber_id):
+    """An address that never confirmed is forgotten (settings.COMMENTS_CONFIRM_DAYS)."""
+    Subscriber.objects.filter(pk=subscriber_id, confirmed_at=None).delete()
+
+
+def _confirmed(email):
+    return Subscriber.objects.filter(email=email).exclude(confirmed_at=None).exists()
+
+
+@task()
+def notify_approved(comment_id, attempt=1):
+    """Tell a comment's author it was approved, once, if they asked and confirmed."""
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(pk=comment_id, notify=True, status=Comment.Status.APPROVED)
+        .exclude(email="")
+        .first()
+    )
+    if comment is None or comment.approval_notified_at or not _confirmed(comment.email):
+        return
+    try:
+        mails.send_approval(comment)
+    except Exception as error:
+        _retry(notify_approved, error, attempt, comment_id)
+    else:
+        Comment.objects.filter(pk=comment.pk).update(approval_notified_at=timezone.now())
+
+
+@task()
+def notify_replies(parent_id, attempt=1):
+    """Tell a comment's author about the approved replies to it not yet told: one mail for
+    all that came in while this task waited (settings.COMMENTS_REPLY_BATCH_MINUTES)."""
+    parent = (
+        Comment.objects.select_related("article")
+        .filter(pk=parent_id, notify=True, status=Comment.Status.APPROVED)
+        .exclude(email="")
+        .first()
+    )
+    if parent is None or not _confirmed(parent.email):
+        return
+    replies = list(
+        parent.replies.filter(status=Comment.Status.APPROVED, reply_notified_at=None)
+        .exclude(email=parent.email)
+        .order_by("created_at", "id")
+    )
+    if not replies:
+        return
+    try:
+        mails.send_replies(parent, replies)
+    except Exception as error:
+        _retry(notify_replies, error, attempt, parent_id)
+    else:
+        Comment.objects.filter(pk__in=[r.pk for r in replies]).update(
+            reply_notified_at=timezone.now()
+        )

@@ -2,20 +2,23 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import site_articles
 from articles.views import render_article
 from core.views import csrf_failure
 
-from . import moderation
+from . import mails, moderation
 from .forms import CommentForm
+from .models import Comment, Subscriber
 from .own import form_seen_at, remember_own_comment
 
 
@@ -91,3 +94,51 @@ def post_comment(request, slug):
     response = redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     remember_own_comment(request, response, comment.pk)
     return response
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link in the confirmation mail: a page with a button (a mail scanner that fetches
+    the link confirms nothing), and the address confirmed when it is pressed."""
+    try:
+        email = mails.read_confirm_token(token)
+    except signing.SignatureExpired:
+        email = None
+    except signing.BadSignature:
+        raise Http404("No such link")
+    subscriber = Subscriber.objects.filter(email=email).first() if email else None
+    if subscriber is None:  # too old, or forgotten since
+        return _private(render(request, "comments/confirm.html", {"gone": True, "noindex": True},
+                               status=410))  # fmt: skip
+    if request.method == "POST" and subscriber.confirmed_at is None:
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["confirmed_at"])
+    context = {"confirmed": subscriber.confirmed_at is not None, "noindex": True}
+    return _private(render(request, "comments/confirm.html", context))
+
+
+@csrf_exempt  # RFC 8058: a mail client posts "List-Unsubscribe=One-Click"; the link is signed
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop the mails about one comment, or (``scope=all``, or a link for the address) all
+    of them, and forget the address. Answers the one-click POST the mail's headers promise."""
+    try:
+        email, comment_id = mails.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        raise Http404("No such link")
+    done = None
+    if request.method == "POST":
+        if comment_id is None or request.POST.get("scope") == "all":
+            Subscriber.objects.filter(email=email).delete()
+            Comment.objects.filter(email=email, notify=True).update(notify=False)
+            done = "all"
+        else:
+            Comment.objects.filter(pk=comment_id, email=email).update(notify=False)
+            done = "comment"
+    context = {"done": done, "one_comment": comment_id is not None, "noindex": True}
+    return _private(render(request, "comments/unsubscribe.html", context))

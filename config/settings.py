@@ -329,6 +329,14 @@ COMMENTS_MAX_LINKS = 2
 COMMENTS_MAX_REQUEST_BYTES = 64 * 1024  # a full comment form, in any script, is far smaller
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
 COMMENTS_NOTIFY = env_list("COMMENTS_NOTIFY")  # extra addresses besides the Moderators group
+# Commenters who ask to be notified (comments.notifications): an address that does not confirm
+# within this many days is forgotten; it is sent a confirmation at most once in this many
+# hours, and one client may ask for this many.
+COMMENTS_CONFIRM_DAYS = 7
+COMMENTS_CONFIRM_RESEND_HOURS = 24
+COMMENTS_CONFIRM_RATE = "5/d"
+# Replies approved within this time go out in one mail.
+COMMENTS_REPLY_BATCH_MINUTES = int(os.environ.get("COMMENTS_REPLY_BATCH_MINUTES", "10"))
 # When the cache is down, comments are still taken (and moderated); only the flood limit pauses.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "core.clientip.client_ip"

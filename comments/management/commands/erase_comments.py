@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from comments.models import Comment
+from comments.models import Comment, Subscriber
 
 
 class Command(BaseCommand):
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             Comment.objects.filter(pk__in=ids).delete()
+            # And what the address asked for: its confirmation or subscription.
+            Subscriber.objects.filter(email=email.casefold()).delete()
             # The admin's history names each comment by its text: keep the entry, not the text.
             erased = LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(Comment),
