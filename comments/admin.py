@@ -37,7 +37,11 @@ def _moderate(modeladmin, request, queryset, status):
     with transaction.atomic():
         newly = []
         if status == Comment.Status.APPROVED:  # update() sends no post_save: say it here
-            newly = list(queryset.exclude(status=status).only("pk", "parent", "notify", "email"))
+            newly = list(
+                Comment.objects.filter(pk__in=queryset.values("pk"))
+                .exclude(status=status)
+                .only("pk", "parent", "notify", "email")
+            )
         count = queryset.update(
             status=status, moderated_by=request.user, moderated_at=timezone.now()
         )

@@ -15,7 +15,8 @@ pages), ``clock`` (what time changes), ``article:<slug>`` (one article's own pag
 ``related:<slug>`` (what its related cards link to), ``category:<id>`` (a category's
 articles) and ``comments:<slug>`` (an article's thread); the apps say in their ``apps.py``
 which scopes a row moves (``watch``). Whole pages are served only to requests without a
-private cookie, by address (path and page numbers); a part's key names its language, the
+private cookie, by address (path and page numbers), keyed by the scopes of the page and of
+every part it rendered (noted with it); a part's key names its language, the
 arguments its tag is given and where it is written, and ``request`` is hidden inside it,
 so a part cannot print what its key does not name.
 """
@@ -45,9 +46,16 @@ from django.utils.text import compress_string
 
 SITE, LISTS, CATALOG, CLOCK = "site", "lists", "catalog", "clock"
 
-# What each page and part shows. Every page depends on SITE, LISTS, CATALOG and CLOCK (the
-# header, lists, what time changes); a URL named here depends on more, from its arguments.
-PAGES = {"articles:detail": ("article:{slug}", "related:{slug}", "comments:{slug}")}
+# What each page and part shows. A page depends on SITE, LISTS, CATALOG and CLOCK (the header,
+# lists, what time changes), unless its URL is named here: then on these, from its arguments.
+# Either way a whole page depends on the scopes of the parts it renders too (``PARTS``): an
+# article page is rendered again when its related cards' category changes, not when any
+# article does.
+PAGES = {
+    "articles:detail": (
+        SITE, CATALOG, CLOCK, "article:{slug}", "related:{slug}", "comments:{slug}",
+    ),
+}  # fmt: skip
 # What is remembered apart from whole pages: a template's {% part "name" arg=value %}, or a
 # value (``remember()``); keyed by these scopes (and SITE), the language and the arguments.
 PARTS = {
@@ -255,24 +263,28 @@ _known = {}
 
 def read_versions(scopes):
     """The versions of ``scopes`` (0 for one never bumped); a scope whose next scheduled
-    change has come is bumped first."""
+    change has come is bumped first. The schedule is kept on ``lists``' row, read with
+    ``clock`` too."""
+    wanted = [*scopes, LISTS] if CLOCK in scopes and LISTS not in scopes else list(scopes)
     now, wall = time.monotonic(), time.time()
-    known = [_known.get(scope) for scope in scopes]
+    known = [_known.get(scope) for scope in wanted]
     if all(
         entry
         and now - entry[2] < settings.PAGE_VERSIONS_SECONDS
         and (entry[1] is None or entry[1] > wall)
         for entry in known
     ):
-        return {scope: entry[0] for scope, entry in zip(scopes, known, strict=True)}
+        return {
+            scope: entry[0] for scope, entry in zip(wanted, known, strict=True) if scope in scopes
+        }
     from .models import PageVersion
 
-    rows = PageVersion.objects.filter(scope__in=scopes).values_list(
+    rows = PageVersion.objects.filter(scope__in=wanted).values_list(
         "scope", "version", "next_change"
     )
     found = {scope: (version, next_change) for scope, version, next_change in rows}
     versions = {}
-    for scope in scopes:
+    for scope in wanted:
         version, next_change = found.get(scope, (0, None))
         if next_change is not None and next_change.timestamp() <= wall:
             with transaction.atomic(using=router.db_for_write(PageVersion)):
@@ -280,7 +292,7 @@ def read_versions(scopes):
             return read_versions(scopes)
         versions[scope] = version
         _known[scope] = (version, next_change and next_change.timestamp(), now)
-    return versions
+    return {scope: versions[scope] for scope in scopes}
 
 
 def _forget(scopes):
@@ -319,8 +331,10 @@ def _key(kind, parts, scopes, versions):
 
 
 def part_key(request, name, arguments):
-    """The key of part ``name`` with ``arguments`` (a dict), for this request's language."""
+    """The key of part ``name`` with ``arguments`` (a dict), for this request's language.
+    Its scopes are noted on the request: the whole page depends on them too."""
     scopes = [SITE, *(scope.format_map(arguments) for scope in PARTS[name])]
+    request.__dict__.setdefault("part_scopes", set()).update(scopes)
     language = translation.get_language()
     return _key(f"part:{name}", f"{language}?{urlencode(sorted(arguments.items()))}", scopes,
                 _versions(request, scopes))  # fmt: skip
@@ -385,17 +399,16 @@ def cache_path(request):
 
 
 def page_scopes(request):
-    """The scopes the requested page depends on; the URL's match is kept as
-    ``request.page_match`` for the response hooks."""
-    scopes = [SITE, LISTS, CATALOG, CLOCK]
+    """The scopes the requested page depends on before its parts (``PAGES``); the URL's match
+    is kept as ``request.page_match`` for the response hooks."""
     try:
         with translation.override(translation.get_language_from_path(request.path_info)):
             request.page_match = match = resolve(request.path_info)
     except Resolver404:
         request.page_match = match = None
-    if match:
-        scopes += [scope.format(**match.kwargs) for scope in PAGES.get(match.view_name, ())]
-    return scopes
+    if match and match.view_name in PAGES:
+        return [scope.format(**match.kwargs) for scope in PAGES[match.view_name]]
+    return [SITE, LISTS, CATALOG, CLOCK]
 
 
 def page_address(path):
@@ -413,13 +426,12 @@ class PageCopies:
         self.limit, self.size, self.pages = limit, 0, OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, address, key):
+    def get(self, address):
         with self.lock:
             stored = self.pages.get(address)
-            if stored is not None and stored[0] == key:
+            if stored is not None:
                 self.pages.move_to_end(address)
-                return stored
-        return None
+            return stored
 
     def keep(self, address, stored):
         size = len(stored[3])
@@ -456,7 +468,7 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         scopes = page_scopes(request)
-        versions = _versions(request, scopes)
+        _versions(request, scopes)
         if not _is_public(request):
             response = self.get_response(request)
             patch_cache_control(response, private=True)  # may hold the visitor's own
@@ -465,7 +477,21 @@ class PublicPageCacheMiddleware:
         if path is None:
             return self._hooked(request, self.get_response(request))
         gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
-        key = _key("page", path, scopes, versions)
+
+        def key_of(parts):
+            """The page's key with the versions of its scopes and its parts' scopes now."""
+            every = scopes + [scope for scope in parts if scope not in scopes]
+            return _key("page", path, every, _versions(request, every))
+
+        # One entry per address: the page as last rendered, compressed, with the key of the
+        # versions it was rendered from and its parts' scopes. It is served while that key
+        # is current. This process's copy first; the shared one if that is not current.
+        address = page_address(path)
+        stored, locked = copies.get(address), False
+        key = key_of(stored[4] if stored else ())
+        if (stored is None or stored[0] != key) and (shared := cache().get(address)):
+            stored, key = shared, key_of(shared[4])
+            copies.keep(address, stored)
         # The hour is part of the ETag only: a copy kept by a browser is sent again in full
         # at least hourly, so the form token it holds is never a day old.
         etag = f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
@@ -473,17 +499,11 @@ class PublicPageCacheMiddleware:
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return self._hooked(request, response)
-        # One entry per address: the page as last rendered, compressed, with the key of
-        # the versions it was rendered from. It is served while that key is current.
-        address = page_address(path)
-        stored, locked = copies.get(address, key), False
-        if stored is None and (stored := cache().get(address)) is not None:
-            copies.keep(address, stored)
         fresh = stored is not None and stored[0] == key
         if not fresh:
             locked = cache().add(f"{address}:lock", 1, RENDER_LOCK_SECONDS)
         if fresh or (stored is not None and not locked):  # or another worker renders it
-            _key_stored, status, headers, packed = stored
+            _key_stored, status, headers, packed, _parts = stored
             response = HttpResponse(packed if gzipped else gzip.decompress(packed),
                                     status=status, headers=headers)  # fmt: skip
             if gzipped:
@@ -500,7 +520,10 @@ class PublicPageCacheMiddleware:
                 patch_vary_headers(response, ["Accept-Encoding"])
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
                 packed = compress_string(response.content)
-                stored = (key, 200, headers, packed)
+                parts = tuple(sorted(request.__dict__.get("part_scopes", set()) - set(scopes)))
+                key = key_of(parts)  # the versions its parts were rendered from
+                etag = f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
+                stored = (key, 200, headers, packed, parts)
                 cache().set(address, stored, settings.PAGE_CACHE_SECONDS)
                 copies.keep(address, stored)
                 response["ETag"] = etag.replace("-gz", "")

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Page, Person
+from articles.models import Article, Page, Person, RelatedLink
 from comments.models import Comment
 
 from .factories import ORIGIN, approve, make_article, make_category, make_comment, post_comment
@@ -161,3 +161,24 @@ def test_renaming_a_slug_refreshes_the_old_address_too():
     Article.objects.filter(pk=article.pk).update(slug="new-address")
     response = fresh().get("/en/articles/old-address/")
     assert response.status_code == 404  # no redirect: update() keeps no old slug
+
+
+def test_an_article_page_stays_cached_when_an_article_it_does_not_show_is_saved():
+    article = make_article()
+    related = make_article(category=make_category())
+    RelatedLink.objects.create(from_article=article, to_article=related)
+    elsewhere = make_article(category=make_category())  # neither linked nor in its category
+    url = f"/en/articles/{article.slug}/"
+    fresh().get(url)
+    elsewhere.title_en = "Renamed elsewhere"
+    elsewhere.save()
+    assert fresh().get(url)["X-Page-Cache"] == "hit"
+    # One it shows: its related card's title changes at once.
+    related.title_en = "Renamed related"
+    related.save()
+    response = fresh().get(url)
+    assert response["X-Page-Cache"] == "miss" and "Renamed related" in response.content.decode()
+    # And one in its category (the cards' fill), though not linked.
+    sibling = make_article(category=article.category, title_en="A new sibling")
+    assert "A new sibling" in fresh().get(url).content.decode()
+    assert sibling.is_published()
