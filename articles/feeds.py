@@ -23,10 +23,16 @@ from .models import Category, detail_url_pattern, site_articles
 FEED_LENGTH = 20
 
 
+class StyledRss201rev2Feed(Rss201rev2Feed):
+    # Browsers apply a feed's stylesheet only to a document served as XML: the media type
+    # of RSS and Atom (application/rss+xml) shows as raw text. Feed readers read either.
+    content_type = "application/xml; charset=utf-8"
+
+
 class ArticlesFeed(Feed):
     """The newest articles in the request's language; of one category when ``slug`` names one."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = StyledRss201rev2Feed
 
     def stylesheets(self, category):
         """A browser shows the feed as a page in its language (``feed_style``); a feed
@@ -89,6 +95,8 @@ class ArticlesFeed(Feed):
 
 class StyledAtom1Feed(Atom1Feed):
     """Django's Atom feed, with the stylesheet instruction its RSS feed writes."""
+
+    content_type = StyledRss201rev2Feed.content_type
 
     def write(self, outfile, encoding):
         handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
