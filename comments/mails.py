@@ -3,43 +3,61 @@
 Every mail is plain text and HTML from templates in ``templates/comments/mail/``, in the
 language the reader asked in (the confirmation, the unsubscribe page) or wrote in (the
 approval, the replies). All but the confirmation carry a one-click unsubscribe: a link, and
-the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers (RFC 8058). A link names the
-address it was made for, signed: it cannot be guessed, or used for another address.
+the ``List-Unsubscribe`` and ``List-Unsubscribe-Post`` headers (RFC 8058). A link names a row
+and a keyed hash of the address it was made for, signed: it cannot be guessed or used for
+another address, and the address itself is not in it (nor in any log of the URL).
 """
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.signing import Signer, TimestampSigner
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from core.hosts import absolute_url
+
+from .models import Comment, Subscriber
 
 CONFIRM_SALT = "comments.confirm"
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
 
-def confirm_token(email):
-    return signing.dumps({"e": email}, salt=CONFIRM_SALT)
+def _address(email):
+    return salted_hmac("comments.address", email, algorithm="sha256").hexdigest()[:32]
+
+
+def _row(model, value):
+    """The row a link's signed ``<pk>.<address hash>`` names, if its address is still that."""
+    pk, _dot, address = value.partition(".")
+    row = model.objects.filter(pk=pk).first() if pk.isdigit() else None
+    if row is None or not constant_time_compare(_address(row.email), address):
+        raise signing.BadSignature("Not this address's link")
+    return row
+
+
+def confirm_token(subscriber):
+    return TimestampSigner(salt=CONFIRM_SALT).sign(f"{subscriber.pk}.{_address(subscriber.email)}")
 
 
 def read_confirm_token(token):
-    """The address a confirmation link was made for; ``BadSignature`` if none, and
-    ``SignatureExpired`` once the address would have been forgotten."""
+    """The subscriber a confirmation link was made for; ``SignatureExpired`` once it would
+    have been forgotten, ``BadSignature`` for a link that is not one of ours (or whose
+    address was forgotten since)."""
     max_age = settings.COMMENTS_CONFIRM_DAYS * 86400
-    return signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)["e"]
+    return _row(Subscriber, TimestampSigner(salt=CONFIRM_SALT).unsign(token, max_age=max_age))
 
 
-def unsubscribe_token(email, comment_id=None):
-    """For one comment's notifications, or (``comment_id`` None) all of the address's."""
-    return signing.dumps({"e": email, "c": comment_id}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(comment):
+    """The link in every mail about ``comment``: it stops those, or all of its address's."""
+    return Signer(salt=UNSUBSCRIBE_SALT).sign(f"{comment.pk}.{_address(comment.email)}")
 
 
 def read_unsubscribe_token(token):
-    """``(email, comment id or None)``; ``BadSignature`` for a link that is not ours."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return data["e"], data["c"]
+    """The comment an unsubscribe link was made for; ``BadSignature`` if none."""
+    return _row(Comment, Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
 
 
 def _link(language, name, token):
@@ -68,7 +86,7 @@ def _send(to, language, template, context, unsubscribe=None):
 
 def send_confirmation(subscriber):
     """The one mail an unconfirmed address gets: no text of any visitor's in it."""
-    link = _link(subscriber.language, "comments:confirm", confirm_token(subscriber.email))
+    link = _link(subscriber.language, "comments:confirm", confirm_token(subscriber))
     _send(subscriber.email, subscriber.language, "confirm", {"link": link,
           "days": settings.COMMENTS_CONFIRM_DAYS})  # fmt: skip
 
@@ -78,8 +96,7 @@ def send_approval(comment):
     _send(
         comment.email, language, "approved",
         {"comment": comment, "title": _title(comment, language), "url": _url(comment, language)},
-        unsubscribe=_link(language, "comments:unsubscribe",
-                          unsubscribe_token(comment.email, comment.pk)),
+        unsubscribe=_link(language, "comments:unsubscribe", unsubscribe_token(comment)),
     )  # fmt: skip
 
 
@@ -89,8 +106,7 @@ def send_replies(parent, replies):
         parent.email, language, "replies",
         {"comment": parent, "replies": replies, "title": _title(parent, language),
          "url": _url(replies[0], language)},
-        unsubscribe=_link(language, "comments:unsubscribe",
-                          unsubscribe_token(parent.email, parent.pk)),
+        unsubscribe=_link(language, "comments:unsubscribe", unsubscribe_token(parent)),
     )  # fmt: skip
 
 

@@ -106,15 +106,14 @@ def confirm(request, token):
     """The link in the confirmation mail: a page with a button (a mail scanner that fetches
     the link confirms nothing), and the address confirmed when it is pressed."""
     try:
-        email = mails.read_confirm_token(token)
+        subscriber = mails.read_confirm_token(token)
     except signing.SignatureExpired:
-        email = None
+        subscriber = None  # too old: the address is forgotten, or about to be
     except signing.BadSignature:
         raise Http404("No such link")
-    subscriber = Subscriber.objects.filter(email=email).first() if email else None
-    if subscriber is None:  # too old, or forgotten since
-        return _private(render(request, "comments/confirm.html", {"gone": True, "noindex": True},
-                               status=410))  # fmt: skip
+    if subscriber is None:
+        context = {"gone": True, "noindex": True}
+        return _private(render(request, "comments/confirm.html", context, status=410))
     if request.method == "POST" and subscriber.confirmed_at is None:
         subscriber.confirmed_at = timezone.now()
         subscriber.save(update_fields=["confirmed_at"])
@@ -125,20 +124,20 @@ def confirm(request, token):
 @csrf_exempt  # RFC 8058: a mail client posts "List-Unsubscribe=One-Click"; the link is signed
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Stop the mails about one comment, or (``scope=all``, or a link for the address) all
-    of them, and forget the address. Answers the one-click POST the mail's headers promise."""
+    """Stop the mails about the link's comment, or (``scope=all``) all of its address's,
+    and forget the address. Answers the one-click POST the mail's headers promise."""
     try:
-        email, comment_id = mails.read_unsubscribe_token(token)
+        comment = mails.read_unsubscribe_token(token)
     except signing.BadSignature:
         raise Http404("No such link")
     done = None
     if request.method == "POST":
-        if comment_id is None or request.POST.get("scope") == "all":
-            Subscriber.objects.filter(email=email).delete()
-            Comment.objects.filter(email=email, notify=True).update(notify=False)
+        if request.POST.get("scope") == "all":
+            Subscriber.objects.filter(email=comment.email).delete()
+            Comment.objects.filter(email=comment.email, notify=True).update(notify=False)
             done = "all"
         else:
-            Comment.objects.filter(pk=comment_id, email=email).update(notify=False)
+            Comment.objects.filter(pk=comment.pk).update(notify=False)
             done = "comment"
-    context = {"done": done, "one_comment": comment_id is not None, "noindex": True}
+    context = {"done": done, "one_comment": True, "noindex": True}
     return _private(render(request, "comments/unsubscribe.html", context))

@@ -134,11 +134,25 @@ def test_an_erased_address_is_forgotten_and_mailed_nothing(client):
 
 @pytest.mark.django_db
 def test_links_are_bound_to_their_address_and_cannot_be_forged():
-    token = mails.unsubscribe_token(ADDRESS, 1)
+    article = make_article()
+    mine = Comment.objects.create(article=article, name="a", body="b", email=ADDRESS,
+                                  language="en", notify=True)  # fmt: skip
+    theirs = Comment.objects.create(article=article, name="c", body="d", email="x@example.com",
+                                    language="en", notify=True)  # fmt: skip
+    token = mails.unsubscribe_token(mine)
+    assert ADDRESS not in token and "cmVhZGVy" not in token  # not even in base64
     assert Client().get(f"/en/comments/unsubscribe/{token[:-3]}abc/").status_code == 404
-    confirm_token = mails.confirm_token(ADDRESS)  # another salt: not an unsubscribe link
+    forged = token.replace(f"{mine.pk}.", f"{theirs.pk}.", 1)  # another row, same signature
+    assert Client().post(f"/en/comments/unsubscribe/{forged}/").status_code == 404
+    subscriber = Subscriber.objects.create(email=ADDRESS, language="en")
+    confirm_token = mails.confirm_token(subscriber)  # another salt: not an unsubscribe link
     assert Client().post(f"/en/comments/unsubscribe/{confirm_token}/").status_code == 404
     assert Client().get(f"/en/comments/confirm/{token}/").status_code == 404
+    # A comment whose address changed (erased, edited) no longer answers to the old link.
+    Comment.objects.filter(pk=mine.pk).update(email="changed@example.com")
+    assert Client().post(f"/en/comments/unsubscribe/{token}/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.notify
 
 
 @worker_test
