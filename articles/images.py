@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The side of the square rendition link previews crop to (WeChat, Weibo).
+SHARE_SIDE = 600
 RENDITION_FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg"))
 
 
@@ -98,7 +100,8 @@ def process_cover(file):
     """Return the cleaned original (EXIF removed, upright) and its renditions.
 
     The result is ``(content, extension, renditions)`` where ``renditions``
-    maps ``"webp"`` and ``"jpg"`` to lists of ``[width, height, storage name]``.
+    maps ``"webp"`` and ``"jpg"`` to lists of ``[width, height, storage name]``, and
+    ``"share"`` to the square one for link previews.
     Rendition files are written to the default storage under names derived
     from the content, so the same image is never stored twice.
     """
@@ -125,7 +128,23 @@ def process_cover(file):
             if not default_storage.exists(name):
                 name = default_storage.save(name, ContentFile(_encode(resized, rendition_fmt)))
             renditions[ext].append([width, height, name])
+    # For link previews that crop to a square (WeChat, Weibo): the middle of the image.
+    side = min(SHARE_SIDE, image.width, image.height)
+    name = f"covers/renditions/{digest}-share-{side}.jpg"
+    if not default_storage.exists(name):
+        square = ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)
+        name = default_storage.save(name, ContentFile(_encode(square, "JPEG")))
+    renditions["share"] = [side, side, name]
     return content, ALLOWED_FORMATS[fmt], renditions
+
+
+def share_image(renditions):
+    """The square rendition for link previews: ``{"src", "width", "height"}``, or None for an
+    image stored before there was one."""
+    if not renditions or not renditions.get("share"):
+        return None
+    side, _side, name = renditions["share"]
+    return {"src": default_storage.url(name), "width": side, "height": side}
 
 
 def store_upload(field_file):

@@ -700,6 +700,11 @@ class Article(models.Model):
         return images.picture_sources(self.cover_renditions)
 
     @cached_property
+    def share_image(self):
+        """The cover's square rendition, for link previews that crop to a square."""
+        return images.share_image(self.cover_renditions)
+
+    @cached_property
     def contents(self):
         """The table of contents in the active language: its ``<h2>``s, when three or more."""
         found = richtext.headings(self.body or "")

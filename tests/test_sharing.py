@@ -1,6 +1,7 @@
 """Readers who come back: a share block that works in China (a link to copy, a QR code
 drawn on the server, Weibo), and feeds that a browser shows as a page."""
 
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,3 +66,23 @@ def test_the_stylesheet_is_xslt_in_the_readers_language():
     assert root.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
     assert "如何订阅" in response.content.decode()
     assert "How to subscribe" in Client().get("/en/feeds/style.xsl").content.decode()
+
+
+def test_a_cover_gets_a_square_preview_image_for_wechat_and_weibo(settings):
+    from PIL import Image
+
+    from .factories import image_bytes, upload
+
+    article = make_article(
+        slug="square", cover=upload(content=image_bytes(size=(1600, 900))),
+        cover_alt_en="Cover", cover_alt_zh_hans="封面",
+    )  # fmt: skip
+    side, _side, name = article.cover_renditions["share"]
+    with Image.open(settings.MEDIA_ROOT / name) as square:
+        assert square.size == (600, 600) and side == 600
+    html = Client().get("/en/articles/square/").content.decode()
+    images = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
+    assert len(images) == 2 and images[1].endswith(name.rsplit("/", 1)[1])
+    assert '<meta property="og:image:width" content="600">' in html
+    weibo = html.split('href="https://service.weibo.com/')[1].split('"')[0].replace("&amp;", "&")
+    assert parse_qs(urlsplit(weibo).query)["pic"][0].endswith(name.rsplit("/", 1)[1])

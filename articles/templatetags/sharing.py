@@ -28,8 +28,11 @@ def qr_svg(url, label):
 @register.inclusion_tag("articles/_share.html")
 def share_block(article):
     url = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
+    weibo = {"url": url, "title": article.title}
+    if article.share_image:  # the picture Weibo's card shows, square as it crops it
+        weibo["pic"] = settings.SITE_URL.rstrip("/") + article.share_image["src"]
     return {
         "url": url,
         "qr": qr_svg(url, _("QR code of this article’s address")),
-        "weibo": f"{WEIBO_SHARE}?{urlencode({'url': url, 'title': article.title})}",
+        "weibo": f"{WEIBO_SHARE}?{urlencode(weibo)}",
     }
