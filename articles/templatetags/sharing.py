@@ -3,7 +3,6 @@ Weibo's share link. Everything is on the page: no script, nothing loaded from el
 
 from urllib.parse import urlencode
 
-import segno
 from django import template
 from django.conf import settings
 from django.utils.html import escape
@@ -18,6 +17,8 @@ WEIBO_SHARE = "https://service.weibo.com/share/share.php"
 def qr_svg(url, label):
     """``url`` as a QR code, an inline SVG (dark on white, so that it scans in dark mode
     too) named ``label`` for screen readers."""
+    import segno  # only where a page is rendered: not in every worker's memory at start
+
     svg = segno.make(url, error="m").svg_inline(
         scale=3, border=2, dark="#000", light="#fff", svgclass="share-qr", omitsize=False
     )

@@ -78,3 +78,23 @@ def test_the_share_block_shows_a_scannable_code_and_a_link_to_copy(site, page):
     )
     assert field.get_attribute("readonly") is not None
     assert all(url.startswith(site.url) for url in requests), requests  # nothing from elsewhere
+
+
+@pytest.mark.parametrize("width,scheme", [(375, "light"), (1280, "dark")])
+def test_a_reviewer_signs_off_from_the_link_on_an_accessible_page(site, browser, width, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    token = site.shell(
+        "from articles.models import Article, Person\n"
+        "a = Article.objects.get(slug='core-exercises-for-low-back-pain')\n"
+        "print(a.review_token(Person.objects.get(slug='zhou-min')))"
+    ).split()[-1]
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{site.url}/zh-hans/review/{token}/")
+    expect(page.locator("#review-heading")).to_have_text("医学审核：周敏")
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("critical", "serious")] == []
+    page.click("button[value=sign_off]")
+    expect(page.locator(".messages")).to_contain_text("审核通过已记录")
+    context.close()
