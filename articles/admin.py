@@ -28,7 +28,7 @@ from core.languages import html_lang, language_codes, language_name
 from core.params import parse_id
 from core.text import storable
 
-from . import revisions, richtext, translation_status
+from . import revisions, richtext, terminology, translation_status
 from .images import CoverFormField
 from .models import (
     Article,
@@ -39,6 +39,7 @@ from .models import (
     Reference,
     RelatedLink,
     SiteDetails,
+    Term,
 )
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
@@ -276,6 +277,15 @@ class PersonAdmin(TabbedDjangoJqueryTranslationAdmin):
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
 
 
+@admin.register(Term)
+class TermAdmin(TabbedDjangoJqueryTranslationAdmin):
+    """The glossary: what search treats as one concept, in both languages."""
+
+    list_display = ["__str__", "name_zh_hans", "name_en", "slug"]
+    search_fields = ["name_zh_hans", "name_en", "synonyms_zh_hans", "synonyms_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
 @admin.register(SiteDetails)
 class SiteDetailsAdmin(admin.ModelAdmin):
     """One row: the list opens it."""
@@ -446,6 +456,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        for warning in terminology.check(article):
+            self.message_user(request, warning, messages.WARNING)
         del article.skip_history_when_saving
         article._history_user = request.user
         Article.revisions.record(article, created=not change)

@@ -22,6 +22,7 @@ class ArticlesConfig(AppConfig):
             Reference,
             RelatedLink,
             SiteDetails,
+            Term,
         )
 
         # Revisions: registered here, after modeltranslation has added each language's
@@ -38,7 +39,7 @@ class ArticlesConfig(AppConfig):
         # page's header, bylines and lists; related links on their article's cards; references
         # on their article.
         pagecache.watch(Article, article_scopes, reads=["slug", "category"])
-        for model in (Category, Person, Page, SiteDetails):
+        for model in (Category, Person, Page, SiteDetails, Term):
             pagecache.watch(model, lambda row: [pagecache.LISTS, pagecache.CATALOG])
         pagecache.watch(
             RelatedLink,

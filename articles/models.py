@@ -1102,6 +1102,47 @@ class Reference(models.Model):
         return self.url
 
 
+class Term(models.Model):
+    """A glossary entry (术语): one concept, its preferred term and the other words readers
+    use for it in each language, the words to avoid for it and why, and a definition. A
+    search for any of its forms also finds the others (``search.glossary``)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("preferred term"), max_length=100)
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other words readers use for it, one per line.")
+    )
+    avoid = models.TextField(
+        _("terms to avoid"),
+        blank=True,
+        help_text=_("One per line, with the reason after a colon: 腰痛: 是症状，不是这种疾病"),
+    )
+    definition = models.TextField(_("definition"), blank=True)
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary")
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:term", args=[self.slug])
+
+    def avoided(self):
+        """``(term, reason)`` for each term to avoid in the active language."""
+        pairs = [line.partition(":") for line in (self.avoid or "").splitlines()]
+        return [(word.strip(), reason.strip()) for word, _colon, reason in pairs if word.strip()]
+
+    def forms(self):
+        """The preferred term and its synonyms in the active language."""
+        lines = [line.strip() for line in (self.synonyms or "").splitlines()]
+        return [form for form in [self.name, *lines] if form]
+
+
 class PreviousSlug(models.Model):
     """An old slug of an article, kept so that old links answer with a redirect."""
 

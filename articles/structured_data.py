@@ -146,3 +146,20 @@ def article(request, article):
         ],
     }
     return script_blocks(data, breadcrumbs)
+
+
+def defined_term(request, term):
+    """A glossary term's ``DefinedTerm``, in the site's ``DefinedTermSet``."""
+    forms = term.forms()
+    data = {
+        "@context": CONTEXT,
+        "@type": "DefinedTerm",
+        "name": term.name,
+        "description": term.definition,
+        "url": request.build_absolute_uri(term.get_absolute_url()),
+        "inLanguage": html_lang(get_language()),
+        "inDefinedTermSet": {"@type": "DefinedTermSet", "name": str(settings.SITE_NAME)},
+    }
+    if forms[1:]:
+        data["alternateName"] = forms[1:]
+    return script_blocks(data)

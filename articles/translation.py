@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, BodyImage, Category, Page, Person, Reference
+from .models import Article, BodyImage, Category, Page, Person, Reference, Term
 
 
 @register(Category)
@@ -34,3 +34,8 @@ class BodyImageTranslationOptions(TranslationOptions):
 class ReferenceTranslationOptions(TranslationOptions):
     # A title or journal may be given in each language (a Chinese journal's English name).
     fields = ("title", "container", "note")
+
+
+@register(Term)
+class TermTranslationOptions(TranslationOptions):
+    fields = ("name", "synonyms", "avoid", "definition")

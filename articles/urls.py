@@ -9,6 +9,7 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.category_detail, name="category"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),
+    path("terms/<slug:slug>/", views.term_detail, name="term"),
     path("review/<str:token>/", views.review, name="review"),
     path("feeds/rss.xml", feeds.ArticlesFeed(), name="feed-rss"),
     path("feeds/atom.xml", feeds.AtomArticlesFeed(), name="feed-atom"),

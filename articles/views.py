@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,16 @@ from core.pagecache import remember
 from core.text import storable
 
 from . import structured_data
-from .models import Article, Category, Page, Person, PreviousSlug, site_articles, site_query
+from .models import (
+    Article,
+    Category,
+    Page,
+    Person,
+    PreviousSlug,
+    Term,
+    site_articles,
+    site_query,
+)
 
 
 def can_preview(user):
@@ -87,6 +97,27 @@ def author_detail(request, slug):
     reviewed = articles.filter(reviewer=person)[: settings.ARTICLES_PER_PAGE]
     context = {"person": person, "page": page, "reviewed": reviewed}
     return render(request, "articles/author.html", context)
+
+
+@require_safe
+def term_detail(request, slug):
+    """A glossary term's page in a language it is defined in: the definition, the other
+    words for it, the words to avoid, and the newest articles that use it."""
+    term = get_object_or_404(site_query(Term), slug=slug)
+    if not term.definition or not term.name:
+        raise Http404("This term is not defined in this language")
+    language = translation.get_language()
+    uses = Q()
+    for form in term.forms():
+        for name in ("title", "body"):
+            uses |= Q(**{f"{build_localized_fieldname(name, language)}__icontains": form})
+    articles = listing(language).filter(uses)[: settings.ARTICLES_PER_PAGE]
+    context = {
+        "term": term,
+        "articles": articles,
+        "structured_data": structured_data.defined_term(request, term),
+    }
+    return render(request, "articles/term.html", context)
 
 
 @require_safe

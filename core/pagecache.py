@@ -69,6 +69,7 @@ PARTS = {
     "comments": ("comments:{slug}",),  # its approved comments
     "search-row": (LISTS,),  # one search result's title, link, date and text
     "article-row": (CATALOG, "article:{slug}"),  # the article a page is about, with its category
+    "glossary": (CATALOG,),  # every form of every glossary term, for search
 }
 
 # Headers a cached page keeps; the middleware below the cache (CSP, X-Frame-Options, the

@@ -38,39 +38,48 @@ def article_id(entry_id):
     return entry_id & ARTICLE_MASK
 
 
-def _tsquery(terms):
-    return " & ".join(f"'{term}'" for term in terms)
+def _tsquery(groups):
+    """PostgreSQL's query for entries holding every term of one of ``groups``."""
+    ands = [" & ".join(f"'{term}'" for term in group) for group in groups]
+    return ands[0] if len(ands) == 1 else " | ".join(f"({each})" for each in ands)
 
 
-def _entries(language, terms, titles=False):
+def _fts(groups):
+    """SQLite FTS5's query for entries holding every term of one of ``groups``."""
+    ands = [" ".join(f'"{term}"' for term in group) for group in groups]
+    return ands[0] if len(ands) == 1 else " OR ".join(f"({each})" for each in ands)
+
+
+def _entries(language, groups, titles=False):
     """``(table, condition, parameters, entry id, article id)`` of the entries in
-    ``language`` that hold every term (in their title, with ``titles``), as ``f``."""
+    ``language`` that hold every term of one of ``groups`` (in their title, with
+    ``titles``), as ``f``."""
     if connection.vendor == "postgresql":
         vector = "title_vector" if titles else "document"
-        if len(terms) > SELECTIVE_TERMS:
+        if min(len(group) for group in groups) > SELECTIVE_TERMS:
             # Few entries hold them all: the GIN index alone finds them (OFFSET 0 keeps the
             # planner from folding the language's id range in and walking that instead).
             table = (f"(SELECT id, article_id, title_vector FROM search_searchentry"  # noqa: S608 (no value in it)
                      f" WHERE {vector} @@ %s::tsquery OFFSET 0)")  # fmt: skip
-            params = [_tsquery(terms), *language_range(language)]
+            params = [_tsquery(groups), *language_range(language)]
             return table, "f.id >= %s AND f.id < %s", params, "f.id", "f.article_id"
         condition = f"f.id >= %s AND f.id < %s AND f.{vector} @@ %s::tsquery"
-        params = [*language_range(language), _tsquery(terms)]
+        params = [*language_range(language), _tsquery(groups)]
         return "search_searchentry", condition, params, "f.id", "f.article_id"
     table = "search_title_fts" if titles else "search_fts"
-    expression = " ".join(f'"{term}"' for term in terms)
     condition = f"{table} MATCH %s AND f.rowid >= %s AND f.rowid < %s"
-    params = [expression, *language_range(language)]
+    params = [_fts(groups), *language_range(language)]
     return table, condition, params, "f.rowid", f"(f.rowid & {ARTICLE_MASK})"
 
 
-def _matches(language, terms, titles=False, not_titles=False):
+def _matches(language, groups, titles=False, not_titles=False):
     """SQL selecting the entry ids of the visible articles whose ``language`` entry holds
-    every term (in the title, with ``titles``; not all in it, with ``not_titles``), and
+    every term of one of ``groups`` (in the title, with ``titles``; not in it, with
+    ``not_titles``), and
     its parameters. Visibility is ``visible_sql()``, compiled from
     ``published().available_in()``; tests/test_search.py checks drafts, scheduled and
     untranslated articles are never found."""
-    table, condition, params, entry, article = _entries(language, terms, titles)
+    table, condition, params, entry, article = _entries(language, groups, titles)
     visible, visible_params = visible_sql(language)
     sql = (
         f"SELECT {entry} AS id FROM {table} f JOIN {TABLE} ON {ARTICLE_ID} = {article}"  # noqa: S608 (no value in it)
@@ -80,12 +89,13 @@ def _matches(language, terms, titles=False, not_titles=False):
     if not_titles:
         if connection.vendor == "postgresql":
             sql += " AND NOT f.title_vector @@ %s::tsquery"
-            params.append(_tsquery(terms))
+            params.append(_tsquery(groups))
         else:
-            _table, title, title_params, *_ids = _entries(language, terms, titles=True)
+            _table, title, title_params, *_ids = _entries(language, groups, titles=True)
             sql += f" AND f.rowid NOT IN (SELECT f.rowid FROM search_title_fts f WHERE {title})"  # noqa: S608 (no value in it)
             params += title_params
-    if connection.vendor == "postgresql" and (titles or len(terms) > SELECTIVE_TERMS):
+    selective = min(len(group) for group in groups) > SELECTIVE_TERMS
+    if connection.vendor == "postgresql" and (titles or selective):
         # Sorted by an expression, not read in the primary key's order: for a term its
         # statistics call common, PostgreSQL would read the entries newest first and test
         # each one, which for terms few entries hold together means reading them all; the
@@ -95,17 +105,18 @@ def _matches(language, terms, titles=False, not_titles=False):
     return f"{sql} ORDER BY {entry} DESC", params
 
 
-def matching(language, terms, limit=COUNT_LIMIT + 1):
-    """The article ids of the first ``limit`` visible articles matching every term in
-    ``language``: title matches first, then the others, each newest first. Their number
+def matching(language, *groups, limit=COUNT_LIMIT + 1):
+    """The article ids of the first ``limit`` visible articles in ``language`` holding every
+    term of a group of terms (a query is one group; the other forms of a glossary term
+    are one each): title matches first, then the others, each newest first. Their number
     is the count (``COUNT_LIMIT + 1``: more than ``COUNT_LIMIT``).
 
     Two queries, each ending in its own ``LIMIT``, so that both databases read the other
     matches in id order and stop there (PostgreSQL plans a ``UNION ALL`` of the two as if
     every row were wanted, and sorts all the matches); on PostgreSQL in one message (one
     round trip: Django's client-side binding sends it as it is)."""
-    titles, title_params = _matches(language, terms, titles=True)
-    others, other_params = _matches(language, terms, not_titles=True)
+    titles, title_params = _matches(language, groups, titles=True)
+    others, other_params = _matches(language, groups, not_titles=True)
     with time_limit() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

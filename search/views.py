@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from core.languages import language_codes, language_name
 from core.pagecache import PAGE
 
-from . import query, text
+from . import glossary, query, text
 from .forms import SearchForm
 
 # Characters HTML cannot hold, left out where the query is shown again.
@@ -36,15 +36,18 @@ def search(request):
         phrases = form.cleaned_data["phrases"]
         q, terms = form.cleaned_data["q"], text.query_terms(phrases)
         context["cut"] = text.cut_terms(phrases)
+        # The glossary's other forms of the query in this language, each searched whole.
+        also = [] if context["cut"] else glossary.other_forms(request, language, q)
+        alternatives = [found for form in also if (found := text.query_terms(text.phrases(form)))]
         try:
-            page = _page(request, language, terms)
+            page = _page(request, language, terms, alternatives)
         except query.TooSlow:
             context.update(query=q, too_slow=True)
             return render(request, "search/results.html", context)
         for result in page:
             result["marked_title"] = text.snippet(result["title"], q, length=None)
             result["snippet"] = text.snippet(result["text"], q)
-        context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&")
+        context.update(page=page, query=q, page_query=urlencode({"q": q}) + "&", also=also)
         context["count_limit"] = query.COUNT_LIMIT
         if not page.paginator.count and not context["cut"]:  # a cut query is no hint
             try:
@@ -54,14 +57,19 @@ def search(request):
     return render(request, "search/results.html", context)
 
 
-def _page(request, language, terms):
-    """The requested page of the first ``COUNT_LIMIT`` results; ``paginator.count`` is
-    ``COUNT_LIMIT + 1`` when there are more."""
+def _page(request, language, terms, alternatives=()):
+    """The requested page of the first ``COUNT_LIMIT`` results: those of the query itself
+    first, then those of its ``alternatives`` (the glossary's other forms of it);
+    ``paginator.count`` is ``COUNT_LIMIT + 1`` when there are more."""
     number = request.GET.get("page", "1")
     if not PAGE.fullmatch(number):
         raise Http404("No such page")
     number, size = int(number), settings.ARTICLES_PER_PAGE
     found = query.matching(language, terms)
+    if alternatives and len(found) <= query.COUNT_LIMIT:
+        seen = set(found)
+        more = [pk for pk in query.matching(language, *alternatives) if pk not in seen]
+        found += more[: query.COUNT_LIMIT + 1 - len(found)]
     ids = found[(number - 1) * size : min(number * size, query.COUNT_LIMIT)]
     if not ids and number > 1:
         raise Http404("No such page")

@@ -20,7 +20,16 @@ from django.utils import timezone
 from modeltranslation.utils import build_localized_fieldname
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Category, Page, Person, Reference, RelatedLink, SiteDetails
+from articles.models import (
+    Article,
+    Category,
+    Page,
+    Person,
+    Reference,
+    RelatedLink,
+    SiteDetails,
+    Term,
+)
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_USERS = [
@@ -182,6 +191,15 @@ class Command(BaseCommand):
                     setattr(page, name, value)
                 page.full_clean()
                 page.save()
+            for item in data["glossary"]:
+                Term.objects.update_or_create(
+                    slug=item["slug"],
+                    defaults={
+                        name: value
+                        for field in ("name", "synonyms", "avoid", "definition")
+                        for name, value in localized(field, item.get(field, {})).items()
+                    },
+                )
             details = SiteDetails.current()
             details.contact_email = data["site"]["contact_email"]
             details.save()

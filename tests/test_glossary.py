@@ -1,0 +1,133 @@
+"""The glossary: one concept in the words readers use, so that search finds what they
+mean (腰突 finds the articles that say 腰椎间盘突出), in each language apart."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Term
+from search import glossary
+
+pytestmark = pytest.mark.django_db
+SEED = "stem-cell-therapy-for-lumbar-disc-herniation"
+ABOUT_LDH = {SEED, "mri-and-disc-herniation", "lifting-safely", "tuina-massage-for-low-back-pain"}
+
+
+def found(q, lang="zh-hans"):
+    html = Client().get(f"/{lang}/search/", {"q": q}).content.decode()
+    slugs = re.findall(r'<h2 class="card-title"><a href="/[^/]+/articles/([^/]+)/">', html)
+    return slugs, html
+
+
+@pytest.mark.parametrize("q", ["腰突", "椎间盘突出", "腰椎间盘突出症"])
+def test_any_chinese_form_finds_every_article_about_the_disease(demo, q):
+    slugs, html = found(q)
+    assert set(slugs) == ABOUT_LDH
+    assert "也搜索了：" in html
+
+
+def test_exact_matches_come_first_and_the_other_forms_are_named(demo):
+    slugs, html = found("腰突")
+    assert slugs[0] == SEED  # the only one that writes 腰突
+    also = re.search(r'<p class="also-searched">也搜索了：(.*?)</p>', html)[1]
+    assert also.split("、") == ["腰椎间盘突出症", "腰椎间盘突出", "椎间盘突出", "腰间盘突出"]
+
+
+def test_slipped_disc_finds_the_english_articles_and_only_hints_at_the_chinese(demo):
+    slugs, html = found("slipped disc", "en")
+    assert set(slugs) == {SEED, "mri-and-disc-herniation", "lifting-safely"}
+    assert "Also searched: lumbar disc herniation, herniated disc" in html
+    zh_slugs, zh_html = found("slipped disc")
+    assert zh_slugs == [] and "也搜索了" not in zh_html  # English forms are not Chinese results
+
+
+def test_the_glossary_changes_search_at_once_without_a_reindex(demo):
+    assert found("腰间盘")[0] == []
+    term = Term.objects.get(slug="lumbar-disc-herniation")
+    term.synonyms_zh_hans += "\n腰间盘"
+    term.save()
+    assert set(found("腰间盘")[0]) == ABOUT_LDH
+
+
+def test_a_search_costs_the_same_queries_however_long_the_glossary(demo):
+    Client().get("/zh-hans/search/", {"q": "腰突"})  # the glossary read once
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            Client().get("/zh-hans/search/", {"q": "腰突"})
+        return len(captured)
+
+    before = queries()
+    Term.objects.bulk_create(
+        Term(slug=f"t{n}", name_zh_hans=f"术语{n}", synonyms_zh_hans=f"别名{n}") for n in range(50)
+    )
+    Client().get("/zh-hans/search/", {"q": "腰突"})  # read again once after the change
+    assert queries() == before
+
+
+def test_a_query_never_grows_past_the_bound(demo):
+    Term.objects.create(
+        slug="many", name_zh_hans="很多说法",
+        synonyms_zh_hans="\n".join(f"说法{n}" for n in range(40)),
+    )  # fmt: skip
+    forms = glossary.other_forms(Client().get("/").wsgi_request, "zh-hans", "很多说法")
+    assert len(forms) == glossary.MAX_FORMS
+    html = found("很多说法")[1]
+    also = re.search(r'<p class="also-searched">也搜索了：(.*?)</p>', html)[1]
+    assert len(also.split("、")) == glossary.MAX_FORMS
+
+
+def test_the_editor_is_warned_of_the_seeds_old_mistake(client, editor, admin_in_english):
+    from .factories import article_form, make_category
+
+    Term.objects.create(
+        slug="ldh", name_zh_hans="腰椎间盘突出症", name_en="lumbar disc herniation",
+        synonyms_zh_hans="腰突\n椎间盘突出", synonyms_en="herniated disc",
+        avoid_zh_hans="腰痛: 腰痛是症状，不是这种疾病",
+    )  # fmt: skip
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/add/",
+        article_form(
+            make_category(), title_zh_hans="干细胞治疗腰痛",
+            body_zh_hans="<h2>干细胞治疗腰痛的临床试验</h2><p>研究表明……</p>",
+            title_en="Stem cell therapy for lumbar disc herniation",
+            body_en="<h2>Trials</h2><p>Lumbar disc herniation is common.</p>",
+        ),
+        follow=True,
+    )  # fmt: skip
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("uses “腰痛” where the English names" in m and "不是这种疾病" in m for m in messages)
+    assert any("is in the English but not in the Chinese" in m for m in messages)
+    assert any('href="/admin/articles/term/' in m for m in messages)
+    # The fixed text draws no warning about the concept.
+    from articles.models import Article
+
+    article = Article.objects.get(slug="new-article")
+    article.title_zh_hans, article.body_zh_hans = (
+        "干细胞治疗腰椎间盘突出症",
+        "<p>腰椎间盘突出症很常见。</p>",
+    )
+    article.save()
+    from articles import terminology
+
+    assert terminology.check(article) == []
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh-hans", "也称"), ("en", "Also called")])
+def test_a_term_has_its_page_with_the_articles_that_use_it(demo, lang, words):
+    import extruct
+
+    response = Client().get(f"/{lang}/terms/lumbar-disc-herniation/")
+    html = response.content.decode()
+    assert response.status_code == 200 and words in html
+    assert f"/{lang}/articles/{SEED}/" in html
+    data = extruct.extract(html, syntaxes=["json-ld"])["json-ld"][0]
+    assert data["@type"] == "DefinedTerm" and data["description"]
+    assert ("腰突" if lang == "zh-hans" else "slipped disc") in data["alternateName"]
+    sitemap = Client().get("/sitemap-pages.xml").content.decode()
+    assert f"/{lang}/terms/lumbar-disc-herniation/" in sitemap
+    assert Client().get(f"/{lang}/terms/no-such-term/").status_code == 404
