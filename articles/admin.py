@@ -40,6 +40,7 @@ from .models import (
     RelatedLink,
     SiteDetails,
     Term,
+    Topic,
 )
 
 STATUS_WORDS = {"missing": _("missing"), "stale": _("stale"), "current": _("up to date")}
@@ -277,6 +278,14 @@ class PersonAdmin(TabbedDjangoJqueryTranslationAdmin):
     formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
 
 
+@admin.register(Topic)
+class TopicAdmin(TabbedDjangoJqueryTranslationAdmin):
+    list_display = ["__str__", "slug"]
+    search_fields = ["name_zh_hans", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["lead"]
+
+
 @admin.register(Term)
 class TermAdmin(TabbedDjangoJqueryTranslationAdmin):
     """The glossary: what search treats as one concept, in both languages."""
@@ -423,7 +432,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     # the top of the form), never typed: an editor cannot sign off in a reviewer's name.
     readonly_fields = ["view_on_site_links", "cover_preview", "reviewer", "reviewed_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "category", "topics", "summary", "body"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
         (
             _("Adapted or translated from"),

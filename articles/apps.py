@@ -23,6 +23,7 @@ class ArticlesConfig(AppConfig):
             RelatedLink,
             SiteDetails,
             Term,
+            Topic,
         )
 
         # Revisions: registered here, after modeltranslation has added each language's
@@ -39,7 +40,7 @@ class ArticlesConfig(AppConfig):
         # page's header, bylines and lists; related links on their article's cards; references
         # on their article.
         pagecache.watch(Article, article_scopes, reads=["slug", "category"])
-        for model in (Category, Person, Page, SiteDetails, Term):
+        for model in (Category, Person, Page, SiteDetails, Term, Topic):
             pagecache.watch(model, lambda row: [pagecache.LISTS, pagecache.CATALOG])
         pagecache.watch(
             RelatedLink,
@@ -60,6 +61,11 @@ class ArticlesConfig(AppConfig):
                 *(article_scopes(row) if isinstance(row, Article) else [pagecache.CATALOG]),
             ],
         )
+        pagecache.watch(
+            Article.topics.through,
+            lambda row: [pagecache.LISTS, *(article_scopes(row) if isinstance(row, Article)
+                                          else [pagecache.CATALOG])],
+        )  # fmt: skip
         pagecache.register_schedule(Article.objects.next_visibility_change)
 
 

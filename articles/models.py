@@ -59,6 +59,39 @@ class Category(models.Model):
         return reverse("articles:category", args=[self.slug])
 
 
+class Topic(models.Model):
+    """A 专题: articles on one subject across categories (腰突, 康复训练); an article may be
+    in several."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences shown on its page.")
+    )
+    lead = models.ForeignKey(
+        "Article",
+        verbose_name=_("lead article"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Shown first on the topic's page."),
+    )
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", args=[self.slug])
+
+
 class Person(models.Model):
     """An author or a medical reviewer of articles."""
 
@@ -552,6 +585,9 @@ class Article(models.Model):
     related = models.ManyToManyField(
         "self", through="RelatedLink", symmetrical=False, related_name="+", blank=True
     )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="articles", blank=True
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -782,6 +818,11 @@ class Article(models.Model):
     def reference_list(self):
         """The references in the active language, numbered from 1 in their order."""
         return list(self.references.all())
+
+    @cached_property
+    def topic_list(self):
+        """The topics, read once for the page (and only when its part is rendered)."""
+        return list(self.topics.all())
 
     @cached_property
     def author_list(self):

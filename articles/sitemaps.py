@@ -10,7 +10,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core.languages import language_codes
 
-from .models import Category, Page, Person, Term, detail_url_pattern, site_articles
+from .models import Category, Page, Person, Term, Topic, detail_url_pattern, site_articles
 
 
 class HomeSitemap(Sitemap):
@@ -39,6 +39,7 @@ class PagesSitemap(Sitemap):
             *Category.objects.order_by("slug"),
             *Person.objects.order_by("slug"),
             *Page.objects.order_by("slug"),
+            *Topic.objects.order_by("slug"),
             # Glossary terms defined in every language (a term page needs its definition).
             *Term.objects.exclude(
                 **{build_localized_fieldname("definition", code): "" for code in language_codes()}

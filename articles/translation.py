@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Article, BodyImage, Category, Page, Person, Reference, Term
+from .models import Article, BodyImage, Category, Page, Person, Reference, Term, Topic
 
 
 @register(Category)
@@ -39,3 +39,8 @@ class ReferenceTranslationOptions(TranslationOptions):
 @register(Term)
 class TermTranslationOptions(TranslationOptions):
     fields = ("name", "synonyms", "avoid", "definition")
+
+
+@register(Topic)
+class TopicTranslationOptions(TranslationOptions):
+    fields = ("name", "description")

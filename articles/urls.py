@@ -10,6 +10,7 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("pages/<slug:slug>/", views.page_detail, name="page"),
     path("terms/<slug:slug>/", views.term_detail, name="term"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("review/<str:token>/", views.review, name="review"),
     path("feeds/rss.xml", feeds.ArticlesFeed(), name="feed-rss"),
     path("feeds/atom.xml", feeds.AtomArticlesFeed(), name="feed-atom"),

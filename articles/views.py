@@ -30,6 +30,7 @@ from .models import (
     Person,
     PreviousSlug,
     Term,
+    Topic,
     site_articles,
     site_query,
 )
@@ -97,6 +98,17 @@ def author_detail(request, slug):
     reviewed = articles.filter(reviewer=person)[: settings.ARTICLES_PER_PAGE]
     context = {"person": person, "page": page, "reviewed": reviewed}
     return render(request, "articles/author.html", context)
+
+
+@require_safe
+def topic_detail(request, slug):
+    """A topic's articles, newest first, its lead article (the editor's choice) first."""
+    topic = get_object_or_404(site_query(Topic), slug=slug)
+    articles = listing(translation.get_language()).filter(topics=topic)
+    lead = articles.filter(pk=topic.lead_id).first() if topic.lead_id else None
+    page = _paginate(request, articles.exclude(pk=lead.pk) if lead else articles)
+    context = {"topic": topic, "page": page, "lead": lead if page.number == 1 else None}
+    return render(request, "articles/topic.html", context)
 
 
 @require_safe

@@ -131,3 +131,27 @@ def test_a_term_has_its_page_with_the_articles_that_use_it(demo, lang, words):
     sitemap = Client().get("/sitemap-pages.xml").content.decode()
     assert f"/{lang}/terms/lumbar-disc-herniation/" in sitemap
     assert Client().get(f"/{lang}/terms/no-such-term/").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_a_topic_gathers_articles_across_categories_its_lead_first(demo, lang):
+    html = Client().get(f"/{lang}/topics/lumbar-disc-herniation/").content.decode()
+    slugs = re.findall(r'class="card-title"><a href="/[^/]+/articles/([^/]+)/">', html)
+    assert slugs[0] == SEED  # the editor's lead article
+    visible = {"zh-hans": ABOUT_LDH | {"physiotherapy-after-lumbar-surgery"}, "en": ABOUT_LDH}
+    assert set(slugs) <= visible[lang] and SEED in slugs and len(slugs) == len(set(slugs))
+    article = Client().get(f"/{lang}/articles/{SEED}/").content.decode()
+    assert f'<a href="/{lang}/topics/lumbar-disc-herniation/">' in article
+    sitemap = Client().get("/sitemap-pages.xml").content.decode()
+    assert f"/{lang}/topics/lumbar-disc-herniation/" in sitemap
+
+
+def test_renaming_a_topic_shows_on_its_articles_at_once(demo):
+    from articles.models import Topic
+
+    url = f"/en/articles/{SEED}/"
+    Client().get(url)
+    topic = Topic.objects.get(slug="lumbar-disc-herniation")
+    topic.name_en = "Herniated discs"
+    topic.save()
+    assert ">Herniated discs</a>" in Client().get(url).content.decode()

@@ -250,10 +250,10 @@ def _queries(client, url):
 
 # Queries of an uncached article page for a visitor: the page versions (core.pagecache),
 # the article (with its category and the people it names), the versions of its category's
-# articles (its related cards' part), its references, its authors, related links, the
-# category fill and the comment thread. The header's categories and the footer are parts
-# every page shares: tests ask for the home page first, which renders them.
-ARTICLE_PAGE_QUERIES = 8
+# articles (its related cards' part), its references, its topics, its authors, related
+# links, the category fill and the comment thread. The header's categories and the footer
+# are parts every page shares: tests ask for the home page first, which renders them.
+ARTICLE_PAGE_QUERIES = 9
 
 
 def test_article_query_count_is_constant_with_0_or_20_related(client):
@@ -332,8 +332,9 @@ def test_sitemap_is_paged_for_large_sites(client, django_assert_max_num_queries)
         make_article()
     ArticleSitemap.limit, limit = 4, ArticleSitemap.limit
     try:
-        # Page versions; a count and a max per article section; categories, authors, pages.
-        with django_assert_max_num_queries(8):
+        # Page versions; a count and a max per article section; categories, authors, pages,
+        # topics and glossary terms.
+        with django_assert_max_num_queries(10):
             index = client.get("/sitemap.xml").content.decode()
         assert "sitemap-articles-en.xml?p=2" in index
         assert "sitemap-articles-en.xml?p=3" not in index

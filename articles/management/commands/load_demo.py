@@ -29,6 +29,7 @@ from articles.models import (
     RelatedLink,
     SiteDetails,
     Term,
+    Topic,
 )
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -207,6 +208,18 @@ class Command(BaseCommand):
                 item["slug"]: self.load_article(item, categories, people)
                 for item in data["articles"]
             }
+            topics = {}
+            for item in data["topics"]:
+                topics[item["slug"]] = Topic.objects.update_or_create(
+                    slug=item["slug"],
+                    defaults={
+                        "lead": articles.get(item.get("lead")),
+                        **localized("name", item["name"]),
+                        **localized("description", item.get("description", {})),
+                    },
+                )[0]
+            for item in data["articles"]:
+                articles[item["slug"]].topics.set([topics[s] for s in item.get("topics", [])])
             for item in data["articles"]:
                 article = articles[item["slug"]]
                 article.related_links.all().delete()
