@@ -18,7 +18,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from core import languages
 
-from .models import Category, detail_url_pattern, site_articles
+from .models import Category, Topic, detail_url_pattern, site_articles
 
 FEED_LENGTH = 20
 
@@ -110,6 +110,31 @@ class StyledAtom1Feed(Atom1Feed):
 
 
 class AtomArticlesFeed(ArticlesFeed):
+    feed_type = StyledAtom1Feed
+
+
+class TopicFeed(ArticlesFeed):
+    """The newest articles of one topic, across categories."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def description(self, topic):
+        return topic.description or _("Articles on %(name)s.") % {"name": topic}
+
+    subtitle = description
+
+    def feed_url(self, topic):
+        kind = "atom" if issubclass(self.feed_type, Atom1Feed) else "rss"
+        return reverse(f"articles:topic-feed-{kind}", args=[topic.slug])
+
+    def items(self, topic):
+        language = translation.get_language()
+        articles = site_articles().published().available_in(language).select_related("category")
+        return articles.filter(topics=topic).order_by("-publish_at", "-id")[:FEED_LENGTH]
+
+
+class AtomTopicFeed(TopicFeed):
     feed_type = StyledAtom1Feed
 
 

@@ -155,3 +155,15 @@ def test_renaming_a_topic_shows_on_its_articles_at_once(demo):
     topic.name_en = "Herniated discs"
     topic.save()
     assert ">Herniated discs</a>" in Client().get(url).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_topic_has_its_own_feed(demo, kind):
+    import feedparser
+
+    body = Client().get(f"/zh-hans/topics/lumbar-disc-herniation/{kind}.xml").content
+    feed = feedparser.parse(body)
+    assert not feed.bozo and feed.entries
+    links = [entry.link for entry in feed.entries]
+    assert any(link.endswith(f"/zh-hans/articles/{SEED}/") for link in links)
+    assert not any(link.endswith("/articles/sitting-well-at-a-desk/") for link in links)
