@@ -439,7 +439,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             {"fields": ["original_title", "original_url", "translator", "translation_checker"]},
         ),
         (_("Cover image"), {"fields": ["cover", "cover_preview", "cover_alt", "cover_credit"]}),
-        (_("Publishing"), {"fields": ["status", "publish_at", "comments_open"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "comments_open", "featured"]}),
         (_("Search engines"), {"fields": ["meta_description"]}),
         (_("On the site"), {"fields": ["view_on_site_links"]}),
         (_("This change"), {"fields": ["revision_note", "minor_change", "confirm_removal"]}),

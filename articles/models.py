@@ -529,6 +529,9 @@ class Article(models.Model):
         help_text=_("A published article appears on the site from this time on."),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Pinned at the top of the home page.")
+    )
     authors = models.ManyToManyField(
         Person, verbose_name=_("authors"), related_name="articles", blank=True
     )

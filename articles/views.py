@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -69,11 +69,37 @@ def listing(language):
     )
 
 
+# The home page's first page shows at most this many featured articles and topics.
+HOME_FEATURED, HOME_TOPICS, HOME_TOPIC_ARTICLES = 3, 3, 3
+
+
 @require_safe
 def home(request):
-    page = _paginate(request, listing(translation.get_language()))
+    """The editors' featured articles and a block per topic above the newest articles."""
+    language = translation.get_language()
+    page = _paginate(request, listing(language))
     context = {"page": page, "structured_data": structured_data.website(request)}
+    if page.number == 1:
+        # Read only when the page's list part is rendered again.
+        context["featured"] = lambda: listing(language).filter(featured=True)[:HOME_FEATURED]
+        context["topic_blocks"] = partial(_topic_blocks, language)
     return render(request, "articles/home.html", context)
+
+
+def _topic_blocks(language):
+    """The first topics, each with its newest articles: two queries however many."""
+    topics = list(site_query(Topic).order_by("slug")[:HOME_TOPICS])
+    newest = (
+        listing(language)
+        .filter(topics__in=topics)
+        .annotate(topic_id=F("topics__id"))
+        .order_by("-publish_at", "-id")[: HOME_TOPICS * HOME_TOPIC_ARTICLES * 4]
+    )
+    by_topic = {topic.pk: [] for topic in topics}
+    for article in newest:
+        if len(by_topic[article.topic_id]) < HOME_TOPIC_ARTICLES:
+            by_topic[article.topic_id].append(article)
+    return [(topic, by_topic[topic.pk]) for topic in topics if by_topic[topic.pk]]
 
 
 @require_safe

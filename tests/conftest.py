@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from articles.models import Article, BodyImage, Category, Page, Person, SiteDetails
+from articles.models import Article, BodyImage, Category, Page, Person, SiteDetails, Term, Topic
 from config.settings import CACHES, cache_settings
 from core import pagecache
 from core.models import PageVersion
@@ -64,7 +64,8 @@ def demo_content(django_db_setup, django_db_blocker, tmp_path_factory):
     yield
     with django_db_blocker.unblock():
         for model in (
-            Article, Category, Person, Page, BodyImage, SiteDetails, PageVersion, SearchEntry,
+            Article, Category, Person, Page, BodyImage, SiteDetails, Term, Topic, PageVersion,
+            SearchEntry,
         ):  # fmt: skip
             model.objects.all().delete()
         Article.history.all().delete()

@@ -167,3 +167,15 @@ def test_a_topic_has_its_own_feed(demo, kind):
     links = [entry.link for entry in feed.entries]
     assert any(link.endswith(f"/zh-hans/articles/{SEED}/") for link in links)
     assert not any(link.endswith("/articles/sitting-well-at-a-desk/") for link in links)
+
+
+def test_the_home_page_shows_the_editors_picks_and_the_topics_first(demo):
+    from articles.models import Article
+
+    Article.objects.filter(slug="mri-and-disc-herniation").update(featured=True)
+    html = Client().get("/zh-hans/").content.decode()
+    picks = html[html.index('id="featured-heading"') : html.index('id="topics-heading"')]
+    assert "/zh-hans/articles/mri-and-disc-herniation/" in picks
+    topics = html[html.index('id="topics-heading"') : html.index("最新文章")]
+    assert '<a href="/zh-hans/topics/lumbar-disc-herniation/">腰突</a>' in topics
+    assert html.index("<h1") < html.index("<h2")  # headings in order

@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, RelatedLink, Topic
 from core.dates import formatter, show_date, show_datetime, time_element
 
 from .factories import image_bytes, make_article, make_category, upload
@@ -269,12 +269,14 @@ def test_article_query_count_is_constant_with_0_or_20_related(client):
 
 def test_home_query_count_does_not_grow_with_articles(client):
     make_article()
-    # Page versions, the page count, the page's articles, the header's categories, the
-    # footer's details and pages, and the categories shown below the articles.
-    assert _queries(client, "/en/") == 7
-    for _ in range(9):
-        make_article(category=make_category())
-    assert _queries(client, "/en/") == 7
+    # Page versions, the page count, the page's articles, the featured ones, the topics and
+    # their articles, the header's categories, the footer's details and pages, and the
+    # categories shown below the articles.
+    assert _queries(client, "/en/") == 9
+    for n in range(9):
+        article = make_article(category=make_category(), featured=n % 2 == 0)
+        article.topics.add(Topic.objects.create(slug=f"topic-{n}", name_en=f"Topic {n}"))
+    assert _queries(client, "/en/") == 10
 
 
 def test_seo_head_hreflang_canonical_description_open_graph(client):
