@@ -452,6 +452,15 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         obj.minor_change = form.cleaned_data.get("minor_change", False)
         obj.skip_history_when_saving = True
         signed_off_text = change and obj.reviewed_at and not obj.review_is_older_than_text()
+        # A draft published without a time of the editor's own goes live now, not at the
+        # moment it was first saved (that would backdate it).
+        going_live = obj.status == Article.Status.PUBLISHED and (
+            getattr(obj, "_loaded_status", None) != Article.Status.PUBLISHED
+        )
+        shown = form.initial.get("publish_at")  # to the second: the form shows no more
+        untouched = shown and obj.publish_at.replace(microsecond=0) == shown.replace(microsecond=0)
+        if change and going_live and untouched:
+            obj.publish_at = max(obj.publish_at, timezone.now())
         super().save_model(request, obj, form, change)
         if signed_off_text and obj.review_is_older_than_text():
             self.message_user(

@@ -162,3 +162,24 @@ def test_a_review_older_than_the_text_by_days_is_seen_without_a_sign_off_time(zh
     Article.objects.filter(pk=article.pk).update(changed_en=timezone.now())
     article.refresh_from_db()
     assert article.review_is_older_than_text()
+
+
+def test_publishing_a_draft_later_does_not_backdate_it(client, editor):
+    from datetime import timedelta
+
+    from .factories import make_category
+
+    client.force_login(editor)
+    draft = make_article(category=make_category(), status=Article.Status.DRAFT,
+                         publish_at=timezone.now() - timedelta(days=5))  # fmt: skip
+    # As a browser sends the time it was shown (the admin shows no microseconds).
+    shown = timezone.localtime(draft.publish_at).strftime("%H:%M:%S")
+    published = admin_post_change(client, draft, status="published", publish_at_1=shown)
+    assert timezone.now() - published.publish_at < timedelta(minutes=1)
+    # A time the editor sets is kept.
+    other = make_article(category=make_category(), status=Article.Status.DRAFT)
+    chosen = timezone.localtime(timezone.now() - timedelta(days=2))
+    kept = admin_post_change(client, other, status="published",
+                             publish_at_0=chosen.strftime("%Y-%m-%d"),
+                             publish_at_1=chosen.strftime("%H:%M:%S"))  # fmt: skip
+    assert abs(kept.publish_at - chosen) < timedelta(seconds=1)

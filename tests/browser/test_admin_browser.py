@@ -186,6 +186,18 @@ def test_stale_translation_is_seen_compared_and_brought_up_to_date(site, zh_page
     # Side by side: the English change is marked; the editor translates it.
     banner.locator("a", has_text="对照翻译").click()
     expect(page.locator(".side-by-side ins").first).to_contain_text("Ask your doctor first.")
+    # A body image as wide as an upload's largest rendition stays in its column: both
+    # columns share the screen, and nothing is off it.
+    page.evaluate(
+        "document.querySelector('.source-body').insertAdjacentHTML('beforeend',"
+        ' \'<p><img width="1440" height="810" alt="" src="data:image/gif;base64,'
+        "R0lGODlhAQABAAAAACw=\"></p>')"
+    )
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.side-by-side > section')].map(s => s.offsetWidth)"
+    )
+    assert len(widths) == 2 and abs(widths[0] - widths[1]) < 2 and widths[1] > 400, widths
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     editor = page.locator(".ProseMirror[contenteditable=true]")
     editor.locator("p").first.click()
     page.keyboard.press("Control+Home")
