@@ -22,9 +22,8 @@ from .models import Term
 
 
 def _forms(term, language):
-    name = getattr(term, build_localized_fieldname("name", language)) or ""
-    synonyms = getattr(term, build_localized_fieldname("synonyms", language)) or ""
-    return [form for form in [name, *(line.strip() for line in synonyms.splitlines())] if form]
+    with translation.override(language):
+        return term.forms()
 
 
 def _avoid(term, language):

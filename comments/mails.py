@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
+from modeltranslation.utils import build_localized_fieldname
 
 from core.hosts import absolute_url
 
@@ -111,8 +112,6 @@ def send_replies(parent, replies):
 
 
 def _title(comment, language):
-    from modeltranslation.utils import build_localized_fieldname
-
     article = comment.article
     return getattr(article, build_localized_fieldname("title", language)) or str(article)
 

@@ -493,9 +493,7 @@ class PublicPageCacheMiddleware:
         if (stored is None or stored[0] != key) and (shared := cache().get(address)):
             stored, key = shared, key_of(shared[4])
             copies.keep(address, stored)
-        # The hour is part of the ETag only: a copy kept by a browser is sent again in full
-        # at least hourly, so the form token it holds is never a day old.
-        etag = f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
+        etag = self._etag(key, gzipped)
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             response = HttpResponseNotModified()
             response["ETag"] = etag
@@ -523,7 +521,7 @@ class PublicPageCacheMiddleware:
                 packed = compress_string(response.content)
                 parts = tuple(sorted(request.__dict__.get("part_scopes", set()) - set(scopes)))
                 key = key_of(parts)  # the versions its parts were rendered from
-                etag = f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
+                etag = self._etag(key, gzipped)
                 stored = (key, 200, headers, packed, parts)
                 cache().set(address, stored, settings.PAGE_CACHE_SECONDS)
                 copies.keep(address, stored)
@@ -533,6 +531,12 @@ class PublicPageCacheMiddleware:
             if locked:
                 cache().delete(f"{address}:lock")
         return self._hooked(request, response)
+
+    @staticmethod
+    def _etag(key, gzipped):
+        # The hour is part of the ETag only: a copy kept by a browser is sent again in full
+        # at least hourly, so the form token it holds is never a day old.
+        return f'"{key[5:]}-{int(time.time() // 3600)}{"-gz" if gzipped else ""}"'
 
     @staticmethod
     def _storable(request, path, response):
