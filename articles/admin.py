@@ -284,6 +284,7 @@ class TopicAdmin(TabbedDjangoJqueryTranslationAdmin):
     search_fields = ["name_zh_hans", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     autocomplete_fields = ["lead"]
+    formfield_overrides = {models.ImageField: {"form_class": CoverFormField}}
 
 
 @admin.register(Term)
@@ -360,6 +361,12 @@ class BodyImageAdmin(TabbedDjangoJqueryTranslationAdmin):
         for name, field in form.fields.items() if form else ():
             if name in translated:  # all four boxes in view, each named with its language
                 field.label = f"{field.label.partition(' [')[0]} ({names[name.split('_', 1)[1]]})"
+        if form is not None:  # the body it goes into is in this language: its alt text first
+            alt = form.fields[build_localized_fieldname("alt", language)]
+            alt.required = True
+            alt.error_messages["required"] = _(
+                "Describe the image in %(language)s, the language of the text it goes into."
+            ) % {"language": language_name(language)}
         if request.method == "POST" and form is not None and form.is_valid():
             image = form.save()
             self.log_addition(request, image, [{"added": {}}])
@@ -420,7 +427,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
-    autocomplete_fields = ["category", "translator", "translation_checker"]
+    autocomplete_fields = ["category", "main_topic", "translator", "translation_checker"]
     # A handful of people: boxes to tick, each with its name, rather than a search box.
     formfield_overrides = {
         models.ImageField: {"form_class": CoverFormField},
@@ -432,7 +439,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     # the top of the form), never typed: an editor cannot sign off in a reviewer's name.
     readonly_fields = ["view_on_site_links", "cover_preview", "reviewer", "reviewed_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "topics", "summary", "body"]}),
+        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (_("Topics and glossary"), {"fields": ["topics", "main_topic", "linked_terms"]}),
         (_("Authors and review"), {"fields": ["authors", "reviewer", "reviewed_at"]}),
         (
             _("Adapted or translated from"),
@@ -474,6 +482,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if article.main_topic_id:
+            article.topics.add(article.main_topic_id)
         for warning in terminology.check(article):
             self.message_user(request, warning, messages.WARNING)
         del article.skip_history_when_saving
@@ -650,7 +660,12 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         for name, field in form.fields.items():  # the heading names the language
             base = name.removesuffix("_" + language.replace("-", "_"))
             field.label = capfirst(Article._meta.get_field(base).verbose_name)
-        if request.method == "POST" and form.is_valid() and valid_as_a_whole(form, article):
+        terminology_warnings = None
+        if request.method == "POST" and "check_terms" in request.POST:
+            # The text as typed, checked and shown again: nothing is saved.
+            if form.is_valid():
+                terminology_warnings = terminology.check(form.instance)
+        elif request.method == "POST" and form.is_valid() and valid_as_a_whole(form, article):
             article = form.save(commit=False)
             article._change_reason = _("Translated")
             article._history_user = request.user
@@ -674,6 +689,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 for name in ("title", "summary", "body")
             },
             "changes": translation_status.changes_since_sync(article, language),
+            "terminology": terminology_warnings,
         }
         return TemplateResponse(request, "admin/articles/article/translate.html", context)
 

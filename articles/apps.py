@@ -40,8 +40,11 @@ class ArticlesConfig(AppConfig):
         # page's header, bylines and lists; related links on their article's cards; references
         # on their article.
         pagecache.watch(Article, article_scopes, reads=["slug", "category"])
-        for model in (Category, Person, Page, SiteDetails, Term, Topic):
+        for model in (Category, Person, Page, SiteDetails, Term):
             pagecache.watch(model, lambda row: [pagecache.LISTS, pagecache.CATALOG])
+        pagecache.watch(
+            Topic, lambda topic: [pagecache.LISTS, pagecache.CATALOG, f"topic:{topic.pk}"]
+        )
         pagecache.watch(
             RelatedLink,
             lambda link: [f"related:{link.from_article.slug}"],
@@ -64,7 +67,7 @@ class ArticlesConfig(AppConfig):
         pagecache.watch(
             Article.topics.through,
             lambda row: [pagecache.LISTS, *(article_scopes(row) if isinstance(row, Article)
-                                          else [pagecache.CATALOG])],
+                                          else [pagecache.CATALOG, f"topic:{row.pk}"])],
         )  # fmt: skip
         pagecache.register_schedule(Article.objects.next_visibility_change)
 
@@ -79,9 +82,11 @@ def article_scopes(article):
     linking = RelatedLink.objects.filter(to_article_id=article.pk).values_list(
         "from_article__slug", flat=True
     )
+    topics = article.topics.values_list("pk", flat=True) if article.pk else []
     return [
         pagecache.LISTS,
         *(f"article:{slug}" for slug in slugs),
+        *(f"topic:{pk}" for pk in topics),
         *(f"category:{category}" for category in categories),
         *(f"related:{slug}" for slug in linking),
     ]

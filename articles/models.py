@@ -77,6 +77,24 @@ class Topic(models.Model):
         related_name="+",
         help_text=_("Shown first on the topic's page."),
     )
+    cover = models.ImageField(
+        _("cover image"),
+        upload_to="topics/",
+        blank=True,
+        validators=[images.validate_cover],
+        width_field="cover_width",
+        height_field="cover_height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cover_alt = models.CharField(
+        _("cover alt text"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describes the cover image for people who cannot see it."),
+    )
 
     objects = VersionedQuerySet.as_manager()
 
@@ -90,6 +108,30 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", args=[self.slug])
+
+    @cached_property
+    def picture(self):
+        return images.picture_sources(self.cover_renditions)
+
+    def clean(self):
+        super().clean()
+        missing = {
+            field: _("Describe the cover image in every language the topic is named in.")
+            for code in language_codes()
+            for field in [build_localized_fieldname("cover_alt", code)]
+            if self.cover
+            and getattr(self, build_localized_fieldname("name", code), "")
+            and not getattr(self, field, "")
+        }
+        if missing:
+            raise ValidationError(missing)
+
+    def save(self, *args, **kwargs):
+        if self.cover and not self.cover._committed:
+            self.cover_renditions = images.store_upload(self.cover)
+        elif not self.cover:
+            self.cover_renditions = {}
+        super().save(*args, **kwargs)
 
 
 class Person(models.Model):
@@ -192,7 +234,7 @@ class Page(models.Model):
         for code in language_codes():
             field = build_localized_fieldname("body", code)
             errors.update(
-                BodyImage.check_body(field, richtext.sanitize(getattr(self, field) or ""))
+                BodyImage.check_body(field, richtext.sanitize(getattr(self, field) or ""), code)
             )
         if errors:
             raise ValidationError(errors)
@@ -290,14 +332,13 @@ class BodyImage(models.Model):
 
     def clean(self):
         super().clean()
-        missing = {
-            field: _("Describe the image in every language.")
-            for code in language_codes()
-            for field in [build_localized_fieldname("alt", code)]
-            if not getattr(self, field, "")
-        }
-        if missing:
-            raise ValidationError(missing)
+        # In at least one language here; in each language of a body that shows it, there
+        # (``check_body``): a Chinese-only editor is not asked for English.
+        fields = [build_localized_fieldname("alt", code) for code in language_codes()]
+        if not any(getattr(self, field, "") for field in fields):
+            raise ValidationError(
+                {field: _("Describe the image in the language of the article.") for field in fields}
+            )
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
@@ -340,15 +381,29 @@ class BodyImage(models.Model):
         return int(value) if cls._ID.fullmatch(value) else None
 
     @classmethod
-    def check_body(cls, field, body):
+    def check_body(cls, field, body, language):
         """A form error for ``field`` when an image in its sanitized ``body`` is no uploaded
-        image (pasted, or deleted since): saving would remove it."""
-        if any(image is None for _t, _a, image in cls._images(body)):
+        image (pasted, or deleted since: saving would remove it), or has no alt text in
+        ``language``, the body's."""
+        found = cls._images(body)
+        if any(image is None for _t, _a, image in found):
             return {
                 field: _(
                     "Insert images with the image button's “Browse…”: an image that was not "
                     "uploaded there (pasted, or deleted since) cannot be shown."
                 )
+            }
+        unnamed = [
+            image for _tag, attrs, image in found
+            if not attrs.get("alt") and not image.in_language(language, "alt")
+        ]  # fmt: skip
+        if unnamed:
+            return {
+                field: _(
+                    "Describe each image in %(language)s: give “%(image)s” alt text in "
+                    "%(language)s under Images in articles."
+                )
+                % {"language": languages.language_name(language), "image": unnamed[0]}
             }
         return {}
 
@@ -591,6 +646,22 @@ class Article(models.Model):
     topics = models.ManyToManyField(
         Topic, verbose_name=_("topics"), related_name="articles", blank=True
     )
+    main_topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("main topic"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Named in the article's breadcrumbs; the article is added to this topic."),
+    )
+    linked_terms = models.ManyToManyField(
+        "Term",
+        verbose_name=_("linked glossary terms"),
+        related_name="+",
+        blank=True,
+        help_text=_("Their first use in the body links to their glossary page."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -814,8 +885,11 @@ class Article(models.Model):
     def body_html(self):
         """The body as readers see it: citation marks ``[1]`` link to the references, and
         an editor's note (a quotation marked as one in the editor) is a labelled note."""
-        body = BodyImage.credited(self.body or "", translation.get_language())
-        return richtext.for_readers(body, len(self.reference_list))
+        language = translation.get_language()
+        body = BodyImage.credited(self.body or "", language)
+        terms = [(term.forms(), term.get_absolute_url()) for term in self.linked_terms.all()
+                 if term.definition]  # fmt: skip
+        return richtext.for_readers(body, len(self.reference_list), terms)
 
     @cached_property
     def reference_list(self):
@@ -824,8 +898,13 @@ class Article(models.Model):
 
     @cached_property
     def topic_list(self):
-        """The topics, read once for the page (and only when its part is rendered)."""
+        """The topics, read once for the page."""
         return list(self.topics.all())
+
+    @property
+    def topic_ids(self):
+        """Its topics' ids: what its related cards' fill depends on."""
+        return sorted(topic.pk for topic in self.topic_list)
 
     @cached_property
     def author_list(self):
@@ -833,7 +912,8 @@ class Article(models.Model):
         return list(self.authors.all())
 
     def related_for(self, language):
-        """Curated related articles visible in ``language``, filled up from the category.
+        """Curated related articles visible in ``language``, filled up from the articles that
+        share a topic with it, then from its category.
 
         Rows with the ``title``, ``summary``, ``publish_at``, ``picture`` and ``url`` the
         page's cards show.
@@ -864,11 +944,17 @@ class Article(models.Model):
                 [self.pk, *params, limit],
             )
             rows = cursor.fetchall()
-            # Always ask for the fill, so the page costs the same queries either way.
+            # Always ask for the fill, so the page costs the same queries either way: the
+            # articles that share a topic with this one first, then its category's.
+            topics = Article.topics.through._meta.db_table
+            # A table name from the model; the article is a parameter.
+            sharing = f"SELECT b.article_id FROM {topics} a JOIN {topics} b ON b.topic_id = a.topic_id WHERE a.article_id = %s"  # noqa: S608, E501
             cursor.execute(
-                f"{select} WHERE {table}.category_id = %s AND {table}.id <> %s AND {visible}"
-                f" ORDER BY {table}.publish_at DESC, {table}.id DESC LIMIT %s",
-                [self.category_id, self.pk, *params, 2 * limit],
+                f"{select} WHERE {table}.id <> %s AND {visible}"
+                f" AND ({table}.category_id = %s OR {table}.id IN ({sharing}))"
+                f" ORDER BY CASE WHEN {table}.id IN ({sharing}) THEN 0 ELSE 1 END,"
+                f" {table}.publish_at DESC, {table}.id DESC LIMIT %s",
+                [self.pk, *params, self.category_id, self.pk, self.pk, 2 * limit],
             )
             seen = {row[0] for row in rows}
             rows += [row for row in cursor.fetchall() if row[0] not in seen][: limit - len(rows)]
@@ -897,7 +983,9 @@ class Article(models.Model):
             if bool(title) != bool(body):
                 field = build_localized_fieldname("body" if title else "title", code)
                 errors[field] = _("Give this language both a title and a body, or neither.")
-            errors.update(BodyImage.check_body(build_localized_fieldname("body", code), body))
+            if body:
+                field = build_localized_fieldname("body", code)
+                errors.update(BodyImage.check_body(field, body, code))
             alt = getattr(self, build_localized_fieldname("cover_alt", code), "")
             if self.cover and title and not alt:
                 errors[build_localized_fieldname("cover_alt", code)] = _(

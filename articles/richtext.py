@@ -132,10 +132,12 @@ _CITATION = re.compile(r"\[([1-9][0-9]?)\]")
 _TEXT_OR_TAG = re.compile(r"(<[^>]+>)")
 
 
-def for_readers(body, references):
+def for_readers(body, references, terms=()):
     """A sanitized ``body`` as the article page shows it: each editor's note an
-    ``<aside>`` labelled 编者按 / Editor's note, and each citation mark ``[n]`` (n at
-    most ``references``) a link to the n-th reference. Marks inside links stay text."""
+    ``<aside>`` labelled 编者按 / Editor's note, each citation mark ``[n]`` (n at most
+    ``references``) a link to the n-th reference, and the first use of each of ``terms``
+    (``(forms, url)`` pairs: a glossary entry's words and its page) a link to its page.
+    Marks and terms inside links and headings stay text."""
     label = escape(gettext("Editor’s note"))
     body = _NOTE.sub(
         lambda m: (
@@ -144,16 +146,58 @@ def for_readers(body, references):
         ),
         body,
     )
-    if not references:
+    if not references and not terms:
         return body
-    pieces, in_link = [], False
+    pending = [(_term_pattern(forms), url) for forms, url in terms if forms]
+    pieces, in_link, in_heading = [], False, False
     for piece in _TEXT_OR_TAG.split(body):
         if piece.startswith("<"):
             in_link = piece.startswith("<a ") or (in_link and piece != "</a>")
+            in_heading = bool(_HEADING_OPEN.match(piece)) or (
+                in_heading and not _HEADING_CLOSE.match(piece)
+            )
         elif not in_link:
-            piece = _CITATION.sub(partial(_cite, references), piece)
+            if references:
+                piece = _CITATION.sub(partial(_cite, references), piece)
+            if not in_heading:
+                piece = _link_terms(piece, pending)
         pieces.append(piece)
     return "".join(pieces)
+
+
+_HEADING_OPEN = re.compile(r"<h[1-6][\s>]")
+_HEADING_CLOSE = re.compile(r"</h[1-6]>")
+
+
+def _term_pattern(forms):
+    """One pattern for a term's forms as they appear in escaped text, longest first; Latin
+    words whole and in any case."""
+    alternatives = [
+        rf"\b{re.escape(escape(form))}\b" if form.isascii() else re.escape(escape(form))
+        for form in sorted(forms, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _link_terms(text, pending):
+    """``text`` with the first match of each pending term linked; a linked term leaves
+    ``pending``. Inserted links are skipped by later terms (they split the text)."""
+    for entry in list(pending):
+        pattern, url = entry
+        parts = _TEXT_OR_TAG.split(text)
+        for i, part in enumerate(parts):
+            if part.startswith("<") or (i and parts[i - 1].startswith("<a ")):
+                continue
+            match = pattern.search(part)
+            if match:
+                parts[i] = (
+                    f'{part[: match.start()]}<a class="term" href="{escape(url)}">'
+                    f"{match.group(0)}</a>{part[match.end() :]}"
+                )
+                pending.remove(entry)
+                break
+        text = "".join(parts)
+    return text
 
 
 def _cite(references, match):

@@ -94,7 +94,8 @@ def reference(entry):
 
 
 def article(request, article):
-    """An article's ``Article`` and its ``BreadcrumbList`` (home › category › article).
+    """An article's ``Article`` and its ``BreadcrumbList`` (home › its main topic or its
+    category › article).
 
     The medical reviewer and the last review's date belong to the page (schema.org's
     ``reviewedBy`` and ``lastReviewed`` are ``WebPage`` properties). An article without
@@ -132,9 +133,10 @@ def article(request, article):
     images = [name for _width, _height, name in article.cover_renditions.get("jpg", [])]
     if images:
         data["image"] = [request.build_absolute_uri(default_storage.url(name)) for name in images]
+    section = article.main_topic or article.category
     crumbs = [
         (str(settings.SITE_NAME), organization["url"]),
-        (str(article.category), request.build_absolute_uri(article.category.get_absolute_url())),
+        (str(section), request.build_absolute_uri(section.get_absolute_url())),
         (article.title, url),
     ]
     breadcrumbs = {

@@ -43,4 +43,4 @@ class TermTranslationOptions(TranslationOptions):
 
 @register(Topic)
 class TopicTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "cover_alt")

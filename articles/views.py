@@ -173,14 +173,15 @@ def article_detail(request, slug):
     language = translation.get_language()
     preview = can_preview(request.user)
     articles = site_articles().select_related(
-        "category", "reviewer", "translator", "translation_checker"
+        "category", "main_topic", "reviewer", "translator", "translation_checker"
     )
     try:
         if preview:  # drafts and scheduled articles too, never remembered
             article = articles.get(slug=slug)
         else:
-            read = lambda: articles.published().get(slug=slug)  # noqa: E731 (built on a miss only)
-            article = remember(request, "article-row", {"slug": slug}, read)
+            article = remember(
+                request, "article-row", {"slug": slug}, partial(_row, articles, slug)
+            )
     except Article.DoesNotExist:
         previous = PreviousSlug.objects.filter(slug=slug).select_related("article").first()
         if previous is None:
@@ -193,6 +194,14 @@ def article_detail(request, slug):
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _row(articles, slug):
+    """The published article, with what every view of its page reads: its topics (its
+    related cards' key names them) are stored with it."""
+    article = articles.published().get(slug=slug)
+    article.topic_list  # noqa: B018 (read now, remembered with the row)
+    return article
 
 
 class ReviewForm(forms.Form):

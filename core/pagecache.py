@@ -12,8 +12,8 @@ the parts that show what changed, and takes the rest from the cache.
 The versions are scopes of content (``PAGES``, ``PARTS``): ``site`` (everything: a
 restore), ``lists`` (any article as lists show it), ``catalog`` (categories, people,
 pages), ``clock`` (what time changes), ``article:<slug>`` (one article's own page),
-``related:<slug>`` (what its related cards link to), ``category:<id>`` (a category's
-articles) and ``comments:<slug>`` (an article's thread); the apps say in their ``apps.py``
+``related:<slug>`` (what its related cards link to), ``category:<id>`` and ``topic:<id>``
+(a category's and a topic's articles) and ``comments:<slug>`` (an article's thread); the apps say in their ``apps.py``
 which scopes a row moves (``watch``). Whole pages are served only to requests without a
 private cookie, by address (path and page numbers), keyed by the scopes of the page and of
 every part it rendered (noted with it); a part's key names its language, the
@@ -31,6 +31,7 @@ import time
 from collections import OrderedDict
 from functools import partial
 from pathlib import Path
+from string import Formatter
 
 from django.conf import settings
 from django.core import checks
@@ -63,9 +64,9 @@ PARTS = {
     "list": (LISTS, CATALOG),  # a page of cards: home, category, author
     "page": (CATALOG,),  # an About page
     "article": (CATALOG, "article:{slug}"),  # an article's header, body and byline
-    # Its related articles' cards: its links and what they link to, and its category's
-    # newest articles (the fill); the clock, for those published since.
-    "related": ("related:{slug}", "category:{category}", CLOCK),
+    # Its related articles' cards: its links and what they link to, and the newest articles
+    # of its topics and its category (the fill); the clock, for those published since.
+    "related": ("related:{slug}", "category:{category}", "topic:{topics}", CLOCK),
     "comments": ("comments:{slug}",),  # its approved comments
     "search-row": (LISTS,),  # one search result's title, link, date and text
     "article-row": (CATALOG, "article:{slug}"),  # the article a page is about, with its category
@@ -153,7 +154,8 @@ def _row_deleted(sender, instance, origin=None, **kwargs):
 
 
 def _links_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_"):
+    # Before a removal too: what the links showed on is read while they are there.
+    if action.startswith("post_") or action in ("pre_remove", "pre_clear"):
         through = _watched[sender]
         bump(*through(instance))
 
@@ -331,10 +333,21 @@ def _key(kind, parts, scopes, versions):
 # Parts of pages.
 
 
+def _scopes(patterns, arguments):
+    """``patterns`` filled from ``arguments``; an argument that is a list (an article's
+    topics) gives one scope per item, and none when empty."""
+    for pattern in patterns:
+        names = [name for _text, name, _spec, _conv in Formatter().parse(pattern) if name]
+        lists = [name for name in names if isinstance(arguments.get(name), (list, tuple))]
+        values = arguments[lists[0]] if lists else [None]
+        for value in values:
+            yield pattern.format_map({**arguments, lists[0]: value} if lists else arguments)
+
+
 def part_key(request, name, arguments):
     """The key of part ``name`` with ``arguments`` (a dict), for this request's language.
     Its scopes are noted on the request: the whole page depends on them too."""
-    scopes = [SITE, *(scope.format_map(arguments) for scope in PARTS[name])]
+    scopes = [SITE, *_scopes(PARTS[name], arguments)]
     request.__dict__.setdefault("part_scopes", set()).update(scopes)
     language = translation.get_language()
     return _key(f"part:{name}", f"{language}?{urlencode(sorted(arguments.items()))}", scopes,

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
@@ -73,7 +74,7 @@ def test_picker_uploads_through_the_cover_pipeline(client, editor):
 @pytest.mark.parametrize(
     "fields,message",
     [
-        ({"alt_en": ""}, "Describe the image in every language."),
+        ({"alt_zh_hans": ""}, "Describe the image in Chinese, the language of the text it goes"),
         ({"file": upload("x.jpg", b"not an image at all")}, "this file is not one"),
         ({"file": ""}, "This field is required."),
     ],
@@ -92,6 +93,25 @@ def test_picker_refuses_bad_uploads_with_a_message(client, editor, fields, messa
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not BodyImage.objects.exists()
+
+
+def test_a_chinese_only_editor_uploads_with_chinese_alt_text_only(client, editor):
+    """Alt text is asked for in the languages that show the image, not in every one."""
+    from .factories import make_article
+
+    client.force_login(editor)
+    data = {"file": upload("photo.jpg"), "alt_zh_hans": "照片", "alt_en": "",
+            "caption_zh_hans": "", "caption_en": ""}  # fmt: skip
+    assert client.post(f"{PICKER}?lang=zh-hans", data).status_code == 302
+    image = BodyImage.objects.get()
+    tag = f'<img data-file="{image.pk}" src="{image.url}">'
+    article = make_article("zh-only", en=False, body_zh_hans=f"<p>正文</p>{tag}")
+    article.full_clean()
+    assert 'alt="照片"' in article.body_zh_hans
+    # The same image in an English body needs English alt text.
+    article.title_en, article.body_en = "English", f"<p>Body</p>{tag}"
+    with pytest.raises(ValidationError, match="Describe each image in English"):
+        article.full_clean()
 
 
 def test_picker_is_for_editors_only(client, editor, moderator):

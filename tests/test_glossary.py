@@ -179,3 +179,116 @@ def test_the_home_page_shows_the_editors_picks_and_the_topics_first(demo):
     topics = html[html.index('id="topics-heading"') : html.index("最新文章")]
     assert '<a href="/zh-hans/topics/lumbar-disc-herniation/">腰突</a>' in topics
     assert html.index("<h1") < html.index("<h2")  # headings in order
+
+
+def test_related_cards_fill_from_shared_topics_before_the_category():
+    from articles.models import Topic
+
+    from .factories import make_article, make_category
+
+    home, other = make_category("home"), make_category("other")
+    article = make_article("start", category=home)
+    make_article("same-category", category=home)
+    same_topic = make_article("same-topic", category=other)
+    make_article("nothing-shared", category=other)
+    topic = Topic.objects.create(slug="t", name_zh_hans="专题", name_en="Topic")
+    article.topics.add(topic)
+    same_topic.topics.add(topic)
+    html = Client().get("/en/articles/start/").content.decode()
+    related = html[html.index('id="related-heading"') :]
+    assert related.index("/en/articles/same-topic/") < related.index("/en/articles/same-category/")
+    assert "/en/articles/nothing-shared/" not in related
+    # A title changed in the topic shows on the cards at once; so does leaving the topic.
+    same_topic.title_en = "Renamed in the topic"
+    same_topic.save()
+    assert "Renamed in the topic" in Client().get("/en/articles/start/").content.decode()
+    same_topic.topics.remove(topic)
+    assert "/en/articles/same-topic/" not in Client().get("/en/articles/start/").content.decode()
+
+
+def test_the_main_topic_is_the_breadcrumb_and_a_chosen_term_links_once(client, editor):
+    import extruct
+
+    from articles.models import Article, Topic
+
+    from .factories import admin_post_change, make_article
+
+    term = Term.objects.create(
+        slug="ldh", name_zh_hans="腰椎间盘突出症", name_en="lumbar disc herniation",
+        synonyms_en="slipped disc", definition_en="A disc that bulges out.",
+    )  # fmt: skip
+    topic = Topic.objects.create(slug="ldh", name_zh_hans="腰突", name_en="Disc herniation")
+    article = make_article(
+        "piece",
+        body_en="<h2>Lumbar disc herniation</h2><p>A slipped disc, or lumbar disc herniation, "
+        "is common.</p><p>Lumbar disc herniation again.</p>",
+    )
+    client.force_login(editor)
+    admin_post_change(
+        client, article, main_topic=str(topic.pk),
+        linked_terms=[str(term.pk)],
+    )  # fmt: skip
+    assert list(article.topics.all()) == [topic]  # the main topic is one of its topics
+    html = Client().get("/en/articles/piece/").content.decode()
+    crumbs = html[
+        html.index('class="breadcrumbs"') : html.index("</nav>", html.index("breadcrumbs"))
+    ]
+    assert '<a href="/en/topics/ldh/">Disc herniation</a>' in crumbs
+    links = re.findall(r'<a class="term" href="([^"]+)">([^<]+)</a>', html)
+    assert links == [("/en/terms/ldh/", "slipped disc")]  # the first use, not in the heading
+    data = extruct.extract(html, syntaxes=["json-ld"])["json-ld"]
+    crumb_list = next(d for d in data if d["@type"] == "BreadcrumbList")
+    assert crumb_list["itemListElement"][1]["name"] == "Disc herniation"
+    # Without a definition there is no page to link to.
+    Term.objects.filter(pk=term.pk).update(definition_en="")
+    Article.objects.filter(pk=article.pk).update(title_en="Piece")
+    assert 'class="term"' not in Client().get("/en/articles/piece/").content.decode()
+
+
+def test_the_side_by_side_view_checks_terminology_on_demand_without_saving(
+    client, editor, admin_in_english
+):
+    from articles.models import Article
+
+    from .factories import make_article
+
+    Term.objects.create(
+        slug="ldh", name_zh_hans="腰椎间盘突出症", name_en="lumbar disc herniation",
+        avoid_zh_hans="腰痛: 腰痛是症状，不是这种疾病",
+    )  # fmt: skip
+    article = make_article("piece", body_en="<p>Lumbar disc herniation is common.</p>")
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/translate/zh-hans/",
+        {"title_zh_hans": "干细胞治疗腰痛", "summary_zh_hans": "",
+         "body_zh_hans": "<p>腰痛很常见。</p>", "check_terms": "1"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200 and "uses “腰痛” where the English names" in html
+    assert Article.objects.get(pk=article.pk).title_zh_hans != "干细胞治疗腰痛"  # not saved
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/translate/zh-hans/",
+        {"title_zh_hans": "干细胞治疗腰椎间盘突出症", "summary_zh_hans": "",
+         "body_zh_hans": "<p>腰椎间盘突出症很常见。</p>", "check_terms": "1"},
+    )  # fmt: skip
+    assert "the glossary finds nothing to change" in response.content.decode()
+
+
+def test_a_topic_cover_needs_alt_text_and_shows_on_its_page(client, editor, admin_in_english):
+    from articles.models import Topic
+
+    from .factories import upload
+
+    client.force_login(editor)
+    data = {"slug": "t", "name_zh_hans": "腰突", "name_en": "Discs", "description_zh_hans": "",
+            "description_en": "", "cover_alt_zh_hans": "", "cover_alt_en": ""}  # fmt: skip
+    response = client.post("/admin/articles/topic/add/", {**data, "cover": upload()})
+    assert "Describe the cover image in every language the topic is named in." in (
+        response.content.decode()
+    )
+    assert not Topic.objects.filter(slug="t").exists()
+    data.update(cover_alt_zh_hans="封面", cover_alt_en="A cover")
+    response = client.post("/admin/articles/topic/add/", {**data, "cover": upload()})
+    assert response.status_code == 302
+    html = Client().get("/en/topics/t/").content.decode()
+    assert 'class="cover topic-cover"' in html and 'alt="A cover"' in html

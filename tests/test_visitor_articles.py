@@ -249,11 +249,11 @@ def _queries(client, url):
 
 
 # Queries of an uncached article page for a visitor: the page versions (core.pagecache),
-# the article (with its category and the people it names), the versions of its category's
-# articles (its related cards' part), its references, its topics, its authors, related
-# links, the category fill and the comment thread. The header's categories and the footer
+# the article (with its category, main topic and the people it names), its topics, the
+# versions of its topics' and category's articles (its related cards' part), its references,
+# the glossary terms it links, its authors, related links, the fill and the comment thread. The header's categories and the footer
 # are parts every page shares: tests ask for the home page first, which renders them.
-ARTICLE_PAGE_QUERIES = 9
+ARTICLE_PAGE_QUERIES = 10
 
 
 def test_article_query_count_is_constant_with_0_or_20_related(client):

@@ -216,10 +216,18 @@ class Command(BaseCommand):
                         "lead": articles.get(item.get("lead")),
                         **localized("name", item["name"]),
                         **localized("description", item.get("description", {})),
+                        **localized("cover_alt", item["cover_alt"]),
                     },
                 )[0]
+                self.draw(topics[item["slug"]], item, save=True)
+            terms = {term.slug: term for term in Term.objects.all()}
             for item in data["articles"]:
-                articles[item["slug"]].topics.set([topics[s] for s in item.get("topics", [])])
+                article = articles[item["slug"]]
+                article.topics.set([topics[s] for s in item.get("topics", [])])
+                article.linked_terms.set([terms[s] for s in item.get("linked_terms", [])])
+                Article.objects.filter(pk=article.pk).update(
+                    main_topic=topics.get(item.get("main_topic"))
+                )
             for item in data["articles"]:
                 article = articles[item["slug"]]
                 article.related_links.all().delete()
@@ -235,6 +243,19 @@ class Command(BaseCommand):
             self.stdout.write("Demo users are created only with DEBUG on or --force.")
             return
         self.create_users()
+
+    @staticmethod
+    def draw(obj, item, save=False):
+        """Give ``obj`` (an article or a topic) its drawn cover, unless it has it. The motif
+        is in the file's name: a cover drawn with another motif is drawn again."""
+        if f"--{item['motif']}" not in obj.cover.name:
+            obj.cover = SimpleUploadedFile(
+                f"{item['slug']}--{item['motif']}.jpg",
+                draw_cover(item["hue"], item["motif"]),
+                content_type="image/jpeg",
+            )
+            if save:
+                obj.save()
 
     def load_article(self, item, categories, people):
         bodies = dict(item.get("body", {}))
@@ -263,13 +284,7 @@ class Command(BaseCommand):
         article = Article.objects.filter(slug=item["slug"]).first() or Article(slug=item["slug"])
         for name, value in fields.items():
             setattr(article, name, value)
-        # The motif is in the file's name: a cover drawn with another motif is drawn again.
-        if f"--{item['motif']}" not in article.cover.name:
-            article.cover = SimpleUploadedFile(
-                f"{item['slug']}--{item['motif']}.jpg",
-                draw_cover(item["hue"], item["motif"]),
-                content_type="image/jpeg",
-            )
+        self.draw(article, item)
         article.full_clean()
         article.save()
         # Written when it was published (or now, for one still to come): the demo's texts
