@@ -427,6 +427,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
     search_fields = ["title_zh_hans", "title_en", "slug"]
     date_hierarchy = "publish_at"
     list_select_related = ["category"]
+    # What other apps add to the list's rows (exchange: who is translating it).
+    list_prefetch_related = []
     autocomplete_fields = ["category", "main_topic", "translator", "translation_checker"]
     # A handful of people: boxes to tick, each with its name, rather than a search box.
     formfield_overrides = {
@@ -452,6 +454,9 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         (_("On the site"), {"fields": ["view_on_site_links"]}),
         (_("This change"), {"fields": ["revision_note", "minor_change", "confirm_removal"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(*self.list_prefetch_related)
 
     # Revisions: one per save of the form, written once the authors and related links
     # are saved too, with the editor's note (articles.revisions).
@@ -648,7 +653,11 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
         last written against it, and this language's title, summary and body to edit."""
         if language not in language_codes():
             raise Http404
-        article = self._article(request, pk, change=request.method == "POST")
+        article = get_object_or_404(Article, pk=pk)
+        # Editors, and a translator it is assigned to (an object permission: exchange).
+        editor = self.has_change_permission(request, article)
+        if not editor and not request.user.has_perm("articles.translate_article", article):
+            raise PermissionDenied
         names = ["title", "summary", "body", *(["cover_alt"] if article.cover else [])]
         fields = [build_localized_fieldname(n, language) for n in names]
         Form = modelform_factory(
@@ -673,6 +682,8 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             self.message_user(
                 request, _("The translation was saved and is up to date."), messages.SUCCESS
             )
+            if not editor:
+                return redirect("admin:index")
             return redirect("admin:articles_article_change", article.pk)
         source = Article.other_language(language)
         context = {

@@ -70,10 +70,11 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "search",
+    "exchange",
 ]
 
 # Apps whose models' text is cleaned on every save (core.text).
-CLEANED_TEXT_APPS = ["articles", "comments"]
+CLEANED_TEXT_APPS = ["articles", "comments", "exchange"]
 
 MIDDLEWARE = [
     "core.observability.RequestIdMiddleware",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
+    # A translator may translate the articles assigned to them (exchange.Assignment).
+    "exchange.permissions.AssignmentBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

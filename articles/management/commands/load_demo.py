@@ -38,6 +38,7 @@ DEMO_USERS = [
     ("editor", "Editors", {}),
     ("moderator", "Moderators", {}),
     ("reviewer", "Reviewers", {}),  # signs off as the demo's medical reviewer
+    ("translator", "Translators", {}),  # sees only the translation work given to them
 ]
 
 
