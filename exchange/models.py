@@ -70,7 +70,8 @@ class Memory(models.Model):
     key = models.CharField(max_length=16)
     source = models.TextField()
     target = models.TextField()
-    article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Where it was learned; it goes with that article (the memory holds the site's own texts).
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
