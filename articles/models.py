@@ -336,9 +336,7 @@ class BodyImage(models.Model):
         # (``check_body``): a Chinese-only editor is not asked for English.
         fields = [build_localized_fieldname("alt", code) for code in language_codes()]
         if not any(getattr(self, field, "") for field in fields):
-            raise ValidationError(
-                {field: _("Describe the image in the language of the article.") for field in fields}
-            )
+            raise ValidationError(_("Describe the image in at least one language."))
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:

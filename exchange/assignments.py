@@ -19,21 +19,17 @@ def assigned(assignment):
     transaction.on_commit(lambda: mail_assigned.enqueue(assignment.pk))
 
 
-def came_back(article_pk):
+def came_back(article_pk, imported=None):
     """Close the open assignments of the article whose language is up to date and was
-    written since it was assigned."""
+    written since it was assigned, or was just imported (``imported``: its language)."""
     from .tasks import mail_returned
 
-    for assignment in Assignment.objects.filter(
-        article_id=article_pk, returned_at=None
-    ).select_related("article"):
+    open_ones = Assignment.objects.filter(article_id=article_pk, returned_at=None)
+    for assignment in open_ones.select_related("article"):
         article = assignment.article
         changed = getattr(article, article.status_field("changed", assignment.language))
-        if (
-            article.translation_status(assignment.language) == "current"
-            and changed
-            and (changed >= assignment.created_at)
-        ):
+        written = imported == assignment.language or (changed and changed >= assignment.created_at)
+        if article.translation_status(assignment.language) == "current" and written:
             assignment.returned_at = timezone.now()
             assignment.save(update_fields=["returned_at"])
             mail_returned.enqueue(assignment.pk)

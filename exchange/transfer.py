@@ -13,6 +13,7 @@ revision "Imported from <file>", and is marked up to date when nothing was skipp
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -26,6 +27,7 @@ from core.languages import html_lang, language_codes
 
 from . import formats
 from . import units as u
+from .assignments import came_back
 from .models import Memory
 
 SALT = "exchange.file"
@@ -292,6 +294,7 @@ def apply(checked, name, user):
                     continue
                 if _write(article, accepted, checked.target, incomplete, name, user):
                     written.append(article)
+                    transaction.on_commit(partial(came_back, article.pk, checked.target))
                 else:
                     checked.skipped.append(
                         _(

@@ -101,10 +101,19 @@ class LiveSite:
         self.manage("load_demo", "--no-users")
         self.shell(
             "from django.contrib.auth.models import Group, User\n"
-            f"for name, group in [('editor', 'Editors'), ('moderator', 'Moderators')]:\n"
+            f"for name, group in [('editor', 'Editors'), ('moderator', 'Moderators'),"
+            " ('translator', 'Translators')]:\n"
             f"    user = User.objects.create_user(name, name + '@example.com', '{PASSWORD}',"
             " is_staff=True)\n"
             "    user.groups.add(Group.objects.get(name=group))\n"
+            # Work for the translator: one article overdue, one due later.
+            "from articles.models import Article\n"
+            "from exchange.models import Assignment\n"
+            "for slug, due in [('physiotherapy-after-lumbar-surgery', '2030-01-01'),"
+            " ('tuina-massage-for-low-back-pain', '2026-01-01')]:\n"
+            "    Assignment.objects.create(article=Article.objects.get(slug=slug), language='en',"
+            " translator=User.objects.get(username='translator'), due=due,"
+            " assigned_by=User.objects.get(username='editor'))\n"
         )
 
     def serve(self):

@@ -393,6 +393,7 @@ def test_a_translator_cannot_import_an_article_not_assigned_to_them(
     done = fill_xliff(export(editor_client, [illustrated.pk]))
     client = Client()
     client.force_login(translator)
+    client.cookies["django_language"] = "en"
     status, html = import_file(client, done)
     assert status == 400 and "is not yours to translate" in html
     assert Article.objects.get(pk=illustrated.pk).title_en == ""

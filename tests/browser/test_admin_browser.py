@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.live import Visitor
 
-from .conftest import log_in, screenshot
+from .conftest import DOCS, log_in, screenshot
 
 
 @pytest.fixture
@@ -101,13 +101,12 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     picker = open_picker(page, body)
     expect(picker.locator("#picker-needs-editor")).to_be_hidden()  # opened by the editor
     picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
+    picker.click("input[type=submit]")  # no Chinese alt text: refused, with the reason
+    expect(picker.locator("#id_alt_zh_hans_error")).to_contain_text("请填写中文替代文字")
+    # Chinese words only: enough for the Chinese body it goes into.
+    picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
     picker.fill("#id_alt_zh_hans", "侧卧时在两膝之间夹一个枕头")
     picker.fill("#id_caption_zh_hans", "侧卧：膝间放枕头")
-    picker.click("input[type=submit]")  # no English alt text: refused, with the reason
-    expect(picker.locator(".errorlist")).to_contain_text("每种语言都需要图片的替代文字")
-    picker.set_input_files("#id_file", image_file(tmp_path, (200, 120, 40)))
-    picker.fill("#id_alt_en", "Lying on one side with a pillow between the knees")
-    picker.fill("#id_caption_en", "On your side: a pillow between the knees")
     picker.click("input[type=submit]")
     chosen = picker.locator(".chosen [data-insert-image]")
     expect(chosen).to_be_focused()
@@ -120,15 +119,16 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     dialog.locator("button", has_text="插入").click()
     expect(body.locator(".tiptap figure img")).to_have_count(1)
 
-    # English body: the same image, chosen from the picker, comes with its English words.
+    # English body: the same image, chosen from the picker; it has no English words yet,
+    # so the editor writes them in the dialog.
     body = body_editor(page, "en")
     picker = open_picker(page, body)
     with picker.expect_event("close"):
         picker.locator("[data-insert-image]").first.click(no_wait_after=True)
     dialog = page.locator("dialog[open]")
-    expect(dialog.locator("input[name=altText]")).to_have_value(
-        "Lying on one side with a pillow between the knees"
-    )
+    expect(dialog.locator("input[name=altText]")).to_have_value("")
+    dialog.locator("input[name=altText]").fill("Lying on one side with a pillow between the knees")
+    dialog.locator("input[name=caption]").fill("On your side: a pillow between the knees")
     dialog.locator("button", has_text="插入").click()
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_have_count(1)
@@ -202,8 +202,13 @@ def test_stale_translation_is_seen_compared_and_brought_up_to_date(site, zh_page
     editor.locator("p").first.click()
     page.keyboard.press("Control+Home")
     page.keyboard.type("请先咨询医生。")
+    # The terminology check, on demand: the typed text is checked and kept, not saved.
+    page.locator("input[name=check_terms]").click()
+    expect(page.locator(".terminology")).to_contain_text("术语检查")
+    expect(page.locator(".ProseMirror[contenteditable=true]")).to_contain_text("请先咨询医生。")
     screenshot(page, "admin-translate-side-by-side")
-    page.locator("input[type=submit]").click()
+    page.screenshot(path=DOCS / "admin-side-by-side-1280.jpg", type="jpeg", quality=70)
+    page.locator("input[type=submit].default").click()
     expect(page.locator(".messagelist .success")).to_have_count(1)
     page.goto(f"{site.url}/admin/articles/article/?translation=zh-hans:current")
     row = page.locator("#result_list tbody tr", has_text="就医")
@@ -285,22 +290,27 @@ ADMIN_PAGES = [
     ("editor", "/admin/articles/article/{seed}/change/"),
     ("editor", "/admin/articles/article/{seed}/translate/zh-hans/"),
     ("editor", "/admin/articles/bodyimage/picker/?lang=en"),
+    ("editor", "/admin/exchange/assignment/export/?ids={seed}"),
     ("moderator", "/admin/comments/comment/?status__exact=pending"),
+    ("translator", "/admin/exchange/assignment/"),
+    ("translator", "/admin/exchange/assignment/import/"),
+    ("translator", "/admin/articles/article/{tuina}/translate/en/"),
 ]
 
 
 @pytest.mark.parametrize("width,scheme", [(375, "light"), (1280, "dark")])
 def test_admin_pages_have_no_serious_accessibility_violations(site, browser, width, scheme):
     seed = article_pk(site, "stem-cell-therapy-for-lumbar-disc-herniation")
+    tuina = article_pk(site, "tuina-massage-for-low-back-pain")
     found = {}
-    for user in ["editor", "moderator"]:
+    for user in ["editor", "moderator", "translator"]:
         context = browser.new_context(
             viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-CN"
         )
         page = context.new_page()
         log_in(page, site, user)
         for path in [path for who, path in ADMIN_PAGES if who == user]:
-            page.goto(site.url + path.format(seed=seed), wait_until="networkidle")
+            page.goto(site.url + path.format(seed=seed, tuina=tuina), wait_until="networkidle")
             violations = Axe().run(page).response["violations"]
             found[path] = [
                 f"{v['id']}: {node['target']}"
@@ -310,3 +320,50 @@ def test_admin_pages_have_no_serious_accessibility_violations(site, browser, wid
             ]
         context.close()
     assert found == {path: [] for _user, path in ADMIN_PAGES}
+
+
+def test_a_translator_exports_translates_elsewhere_and_imports(site, zh_page, tmp_path):
+    """The translator's day: the queue (overdue first), the XLIFF file downloaded, filled in
+    a CAT tool (translate-toolkit here), imported back; a broken file is refused."""
+    from translate.storage import xliff2
+
+    from tests.test_exchange import fill_xliff
+
+    page = zh_page
+    log_in(page, site, "translator")
+    page.goto(f"{site.url}/admin/exchange/assignment/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("已逾期")  # the overdue one first
+    sidebar = page.locator("#nav-sidebar")  # only translation work
+    expect(sidebar.locator("a", has_text="翻译任务")).to_have_count(1)
+    expect(sidebar.locator("a", has_text="文章")).to_have_count(0)
+    expect(sidebar.locator("a", has_text="评论")).to_have_count(0)
+    page.locator(".object-tools a", has_text="导出翻译文件").click()
+    page.locator("select[name=language]").select_option("en")
+    page.locator("input[name=scope][value=mine]").check()
+    with page.expect_download() as download_info:
+        page.locator("input[type=submit]").click()
+    exported = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(exported)
+    files = xliff2.Xliff2File.parsestring(exported.read_bytes()).getfilenames()
+    assert f"article-{article_pk(site, 'tuina-massage-for-low-back-pain')}" in files
+    done = tmp_path / "done.xlf"
+    done.write_bytes(fill_xliff(exported.read_bytes()))
+    broken = tmp_path / "broken.xlf"
+    broken.write_bytes(done.read_bytes().replace(b"<source>", b"<source>edited ", 1))
+
+    page.goto(f"{site.url}/admin/exchange/assignment/import/")
+    page.set_input_files("input[type=file]", str(broken))
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".import-result")).to_contain_text("没有导入任何内容")
+    expect(page.locator(".import-result .errorlist li")).to_contain_text(["文件中的原文被改动了"])
+    page.set_input_files("input[type=file]", str(done))
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".import-result h2")).to_have_text("已导入")
+    page.goto(f"{site.url}/admin/exchange/assignment/")  # both came back
+    expect(page.locator("td.field-returned_at", has_text="-")).to_have_count(0)
+    reader = page.context.new_page()
+    reader.goto(f"{site.url}/en/articles/tuina-massage-for-low-back-pain/")
+    expect(reader.locator("h1")).to_contain_text("EN[")
+    assert page.errors == []
