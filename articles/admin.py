@@ -1,5 +1,6 @@
 """Editors write articles here: one tab per language, rich text, cover, related links."""
 
+import re
 from functools import partial
 
 from django import forms
@@ -128,6 +129,34 @@ class TranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+def pinyin_slug(title_zh):
+    from pypinyin import lazy_pinyin  # its dictionary loads only when needed
+
+    return slugify(" ".join(lazy_pinyin(title_zh)))[:100]
+
+
+def suggested_slug(title_en, title_zh, pk=None):
+    """A free slug from the English title, or from the pinyin of the Chinese one."""
+    base = slugify(title_en)[:100] or pinyin_slug(title_zh) or "article"
+    slug, n = base, 1
+    taken = Article.objects.exclude(pk=pk)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def slug_offer(article):
+    """The English slug to offer an article whose slug is still the pinyin of its Chinese
+    title now that it has an English title; else None."""
+    if not slugify(article.title_en or "") or not article.title_zh_hans:
+        return None
+    pinyin = pinyin_slug(article.title_zh_hans)
+    if not pinyin or not re.fullmatch(rf"{re.escape(pinyin)}(-[0-9]+)?", article.slug):
+        return None
+    return suggested_slug(article.title_en, "", article.pk)
+
+
 class ArticleForm(forms.ModelForm):
     revision_note = forms.CharField(
         label=_("Note on this change"),
@@ -159,18 +188,9 @@ class ArticleForm(forms.ModelForm):
         slug = self.cleaned_data.get("slug")
         if slug:
             return slug
-        title = self.data.get("title_en") or ""
-        if not slugify(title):
-            from pypinyin import lazy_pinyin  # its dictionary loads only when needed
-
-            title = " ".join(lazy_pinyin(self.data.get("title_zh_hans") or ""))
-        base = slugify(title)[:100] or "article"
-        slug, n = base, 1
-        taken = Article.objects.exclude(pk=self.instance.pk)
-        while taken.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
+        return suggested_slug(
+            self.data.get("title_en") or "", self.data.get("title_zh_hans") or "", self.instance.pk
+        )
 
     def clean(self):
         """Emptying a language's title or body of a published article takes its page off
@@ -525,6 +545,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 name="articles_article_translate",
             ),
             path("<int:pk>/review-link/", view(self.review_link_view), name="articles_review_link"),
+            path("<int:pk>/use-slug/", view(self.use_slug_view), name="articles_use_slug"),
             path("<int:pk>/sign-off/", view(self.sign_off_view), name="articles_sign_off"),
             path("<int:pk>/send-back/", view(self.send_back_view), name="articles_send_back"),
             path(
@@ -633,6 +654,26 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
             self.message_user(request, _("Sent back to the editors."), messages.SUCCESS)
         return redirect("admin:articles_article_change", article.pk)
 
+    def use_slug_view(self, request, pk):
+        """Give an article the slug made from its English title; its old address
+        redirects to the new one (``PreviousSlug``)."""
+        if request.method != "POST":
+            raise Http404
+        article = self._article(request, pk, change=True)
+        slug = slug_offer(article)
+        if slug:
+            old = article.slug
+            article.slug = slug
+            article._change_reason = _("Address changed from %(old)s") % {"old": old}
+            article._history_user = request.user
+            article.save()
+            self.message_user(
+                request,
+                _("The address is now %(slug)s; the old one leads there.") % {"slug": slug},
+                messages.SUCCESS,
+            )
+        return redirect("admin:articles_article_change", article.pk)
+
     def mark_current_view(self, request, pk, language):
         if request.method != "POST" or language not in language_codes():
             raise Http404
@@ -726,6 +767,7 @@ class ArticleAdmin(SimpleHistoryAdmin, RichTextAdmin):
                 for code in language_codes()
                 if obj.translation_status(code) == "stale"
             ]
+            context["slug_offer"] = slug_offer(obj)
             context["review"] = {
                 "older": obj.review_is_older_than_text(),
                 "can_request": self.has_change_permission(request, obj),

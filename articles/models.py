@@ -768,6 +768,21 @@ class Article(models.Model):
         for code in language_codes():
             if code not in edited and before[code] == "current" and (minor or translating):
                 self.mark_translation_current(code)
+            elif code not in edited and before[code] == "stale" and self._back_to_sync(code):
+                self.mark_translation_current(code)
+
+    def _back_to_sync(self, language):
+        """Whether the other language is again what it was when ``language`` was last
+        written against it (a restore of that revision): then ``language`` is up to date."""
+        other = self.other_language(language)
+        synced = getattr(self, self.status_field("synced", language))
+        if self.pk is None or synced is None or self._content(other) is None:
+            return False
+        then = self.history.filter(history_date__gte=synced).order_by("history_date").first()
+        names = [build_localized_fieldname(n, other) for n in ("title", "summary", "body")]
+        return then is not None and self._content(other) == tuple(
+            getattr(then, name) or "" for name in names
+        )
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])

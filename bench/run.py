@@ -46,6 +46,7 @@ PAGES = [
     ("medical reviewer zh-hans (reviewed articles)", "/zh-hans/authors/zhou-min/"),
     ("privacy page en", "/en/pages/privacy/"),
     ("glossary term zh-hans (articles that use it)", "/zh-hans/terms/lumbar-disc-herniation/"),
+    ("topic zh-hans (lead article, cover, cards)", "/zh-hans/topics/lumbar-disc-herniation/"),
     (
         "search 腰突 zh-hans, with the glossary's 4 other forms (never cached)",
         "/zh-hans/search/?q=%E8%85%B0%E7%AA%81",

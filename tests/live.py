@@ -106,11 +106,14 @@ class LiveSite:
             f"    user = User.objects.create_user(name, name + '@example.com', '{PASSWORD}',"
             " is_staff=True)\n"
             "    user.groups.add(Group.objects.get(name=group))\n"
-            # Work for the translator: one article overdue, one due later.
-            "from articles.models import Article\n"
+            # Work for the translator: an article only in Chinese, overdue, and one due later.
+            "from articles.models import Article, Category\n"
             "from exchange.models import Assignment\n"
+            "Article.objects.create(slug='yao-tu-ri-chang-hu-li', status='published',"
+            " category=Category.objects.first(), title_zh_hans='腰突的日常护理',"
+            " body_zh_hans='<h2>坐</h2><p>久坐时每小时<strong>起身活动</strong>一次。</p>')\n"
             "for slug, due in [('physiotherapy-after-lumbar-surgery', '2030-01-01'),"
-            " ('tuina-massage-for-low-back-pain', '2026-01-01')]:\n"
+            " ('yao-tu-ri-chang-hu-li', '2026-01-01')]:\n"
             "    Assignment.objects.create(article=Article.objects.get(slug=slug), language='en',"
             " translator=User.objects.get(username='translator'), due=due,"
             " assigned_by=User.objects.get(username='editor'))\n"

@@ -194,3 +194,29 @@ def test_related_link_inline_refuses_self_link(client, editor):
     response = client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 200
     assert not RelatedLink.objects.exists()
+
+
+def test_a_pinyin_slug_is_offered_the_english_title_and_the_old_address_redirects(client, editor):
+    from django.test import Client
+
+    from articles.models import Article
+
+    from .factories import make_article
+
+    article = make_article("gan-xi-bao-zhi-liao-yao-tu", title_zh_hans="干细胞治疗腰突", en=False)
+    client.force_login(editor)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "suggests a clearer one" not in page  # no English title yet: nothing to offer
+    article.title_en, article.body_en = "Stem cell therapy for disc herniation", "<p>Body</p>"
+    article.save()
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "Use “stem-cell-therapy-for-disc-herniation”" in page
+    response = client.post(f"/admin/articles/article/{article.pk}/use-slug/")
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).slug == "stem-cell-therapy-for-disc-herniation"
+    old = Client().get("/en/articles/gan-xi-bao-zhi-liao-yao-tu/")
+    assert old.status_code == 301
+    assert old["Location"] == "/en/articles/stem-cell-therapy-for-disc-herniation/"
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert "suggests a clearer one" not in page

@@ -27,6 +27,7 @@ def test_every_ui_string_has_a_chinese_translation(tmp_path):
         "articles",
         "comments",
         "search",
+        "exchange",
         "templates",
         "static",
         "locale",

@@ -278,3 +278,24 @@ def test_deleting_articles_in_the_admin_keeps_a_revision_naming_the_editor(clien
     for article in (one, two, three):
         deletion = Article.history.filter(id=article.pk).first()
         assert deletion.history_type == "-" and deletion.history_user == editor
+
+
+def test_restoring_the_text_a_translation_was_made_from_makes_it_up_to_date_again(client, editor):
+    article = make_article(
+        body_en="<p>Stem cells are studied.</p>", body_zh_hans="<p>干细胞正在研究中。</p>"
+    )
+    translated_from = article.history.first()
+    client.force_login(editor)
+    admin_post_change(client, article, body_en="<p>Stem cells cure everything.</p>")
+    assert article.translation_status("zh-hans") == "stale"
+    page = Client().get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert 'class="stale-note"' in page
+    client.post(f"/admin/articles/article/{article.pk}/revisions/{translated_from.history_id}/")
+    article.refresh_from_db()
+    assert article.body_en == "<p>Stem cells are studied.</p>"
+    assert article.translation_status("zh-hans") == "current"
+    page = Client().get(f"/zh-hans/articles/{article.slug}/").content.decode()
+    assert 'class="stale-note"' not in page  # readers are told nothing changed
+    # Another English text does not count: the Chinese turns stale again.
+    admin_post_change(client, article, body_en="<p>Stem cells are studied in trials.</p>")
+    assert article.translation_status("zh-hans") == "stale"

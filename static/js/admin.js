@@ -111,10 +111,23 @@
     }
   }
 
+  // Inserting an image is one step: the editor's image button opens the picker at once
+  // (its dialog's "Browse…", for a new image only), and the picker inserts what is chosen.
+  function imageDialogs(root) {
+    for (const dialog of root.querySelectorAll("dialog[open]:not([data-picker-opened])")) {
+      const url = dialog.querySelector("input[name=imageUrl]");
+      const browse = dialog.querySelector(".prose-editor-field-with-picker button");
+      if (!url || !browse) continue;
+      dialog.dataset.pickerOpened = "1";
+      if (!url.value) browse.click();
+    }
+  }
+
   function fix(root) {
     tabs(root);
     editors(root);
     autocompletes(root);
+    imageDialogs(root);
   }
   let queued = false;
   new MutationObserver(() => {

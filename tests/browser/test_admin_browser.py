@@ -48,12 +48,11 @@ def body_editor(page, language):
 
 
 def open_picker(page, body):
-    """At the end of ``body``'s text: the image button, then "浏览…" in its dialog."""
+    """At the end of ``body``'s text: the image button, which opens the picker at once."""
     body.locator(".tiptap p").last.click()
     page.keyboard.press("End")
-    body.locator(".prose-menubar__button[title='插入图片']").click()
     with page.expect_popup() as popup_info:
-        page.locator("dialog[open] button", has_text="浏览…").click()
+        body.locator(".prose-menubar__button[title='插入图片']").click()
     picker = popup_info.value
     picker.wait_for_load_state()
     return picker
@@ -113,11 +112,13 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     screenshot(picker, "admin-image-picker")
     with picker.expect_event("close"):
         chosen.click(no_wait_after=True)
-    dialog = page.locator("dialog[open]")
-    expect(dialog.locator("input[name=altText]")).to_have_value("侧卧时在两膝之间夹一个枕头")
-    expect(dialog.locator("input[name=caption]")).to_have_value("侧卧：膝间放枕头")
-    dialog.locator("button", has_text="插入").click()
+    # One step: chosen, and it is in the body with its words; no dialog left to confirm.
+    expect(page.locator("dialog[open]")).to_have_count(0)
     expect(body.locator(".tiptap figure img")).to_have_count(1)
+    expect(body.locator(".tiptap figure img")).to_have_attribute(
+        "alt", "侧卧时在两膝之间夹一个枕头"
+    )
+    expect(body.locator(".tiptap figure figcaption")).to_have_text("侧卧：膝间放枕头")
 
     # English body: the same image, chosen from the picker; it has no English words yet,
     # so the editor writes them in the dialog.
@@ -126,6 +127,7 @@ def test_editor_inserts_an_uploaded_image_with_alt_text_per_language(
     with picker.expect_event("close"):
         picker.locator("[data-insert-image]").first.click(no_wait_after=True)
     dialog = page.locator("dialog[open]")
+    expect(dialog.locator("input[name=altText]")).to_be_focused()
     expect(dialog.locator("input[name=altText]")).to_have_value("")
     dialog.locator("input[name=altText]").fill("Lying on one side with a pillow between the knees")
     dialog.locator("input[name=caption]").fill("On your side: a pillow between the knees")
@@ -294,14 +296,14 @@ ADMIN_PAGES = [
     ("moderator", "/admin/comments/comment/?status__exact=pending"),
     ("translator", "/admin/exchange/assignment/"),
     ("translator", "/admin/exchange/assignment/import/"),
-    ("translator", "/admin/articles/article/{tuina}/translate/en/"),
+    ("translator", "/admin/articles/article/{assigned}/translate/en/"),
 ]
 
 
 @pytest.mark.parametrize("width,scheme", [(375, "light"), (1280, "dark")])
 def test_admin_pages_have_no_serious_accessibility_violations(site, browser, width, scheme):
     seed = article_pk(site, "stem-cell-therapy-for-lumbar-disc-herniation")
-    tuina = article_pk(site, "tuina-massage-for-low-back-pain")
+    assigned = article_pk(site, "yao-tu-ri-chang-hu-li")
     found = {}
     for user in ["editor", "moderator", "translator"]:
         context = browser.new_context(
@@ -310,7 +312,9 @@ def test_admin_pages_have_no_serious_accessibility_violations(site, browser, wid
         page = context.new_page()
         log_in(page, site, user)
         for path in [path for who, path in ADMIN_PAGES if who == user]:
-            page.goto(site.url + path.format(seed=seed, tuina=tuina), wait_until="networkidle")
+            page.goto(
+                site.url + path.format(seed=seed, assigned=assigned), wait_until="networkidle"
+            )
             violations = Axe().run(page).response["violations"]
             found[path] = [
                 f"{v['id']}: {node['target']}"
@@ -347,7 +351,7 @@ def test_a_translator_exports_translates_elsewhere_and_imports(site, zh_page, tm
     exported = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(exported)
     files = xliff2.Xliff2File.parsestring(exported.read_bytes()).getfilenames()
-    assert f"article-{article_pk(site, 'tuina-massage-for-low-back-pain')}" in files
+    assert f"article-{article_pk(site, 'yao-tu-ri-chang-hu-li')}" in files
     done = tmp_path / "done.xlf"
     done.write_bytes(fill_xliff(exported.read_bytes()))
     broken = tmp_path / "broken.xlf"
@@ -364,6 +368,6 @@ def test_a_translator_exports_translates_elsewhere_and_imports(site, zh_page, tm
     page.goto(f"{site.url}/admin/exchange/assignment/")  # both came back
     expect(page.locator("td.field-returned_at", has_text="-")).to_have_count(0)
     reader = page.context.new_page()
-    reader.goto(f"{site.url}/en/articles/tuina-massage-for-low-back-pain/")
+    reader.goto(f"{site.url}/en/articles/yao-tu-ri-chang-hu-li/")
     expect(reader.locator("h1")).to_contain_text("EN[")
     assert page.errors == []
