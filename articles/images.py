@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -177,3 +178,36 @@ def picture_sources(renditions):
         "width": width,
         "height": height,
     }
+
+
+def image_field(verbose_name, upload_to, name, blank=True):
+    """An uploaded image field (``name``: its attribute) checked by ``validate_cover``,
+    with its size in ``<name>_width`` and ``<name>_height``; its renditions go in
+    ``<name>_renditions`` (``keep_renditions``)."""
+    return models.ImageField(
+        verbose_name,
+        upload_to=upload_to,
+        blank=blank,
+        validators=[validate_cover],
+        width_field=f"{name}_width",
+        height_field=f"{name}_height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+
+
+def size_fields():
+    """The width, height and renditions that go with an ``image_field``."""
+    return (
+        models.PositiveIntegerField(null=True, blank=True, editable=False),
+        models.PositiveIntegerField(null=True, blank=True, editable=False),
+        models.JSONField(default=dict, blank=True, editable=False),
+    )
+
+
+def keep_renditions(obj, name):
+    """Before ``obj`` is saved: renditions of a new upload in field ``name``, none without."""
+    file = getattr(obj, name)
+    if file and not file._committed:
+        setattr(obj, f"{name}_renditions", store_upload(file))
+    elif not file:
+        setattr(obj, f"{name}_renditions", {})

@@ -77,18 +77,8 @@ class Topic(models.Model):
         related_name="+",
         help_text=_("Shown first on the topic's page."),
     )
-    cover = models.ImageField(
-        _("cover image"),
-        upload_to="topics/",
-        blank=True,
-        validators=[images.validate_cover],
-        width_field="cover_width",
-        height_field="cover_height",
-        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
-    )
-    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cover = images.image_field(_("cover image"), "topics/", "cover")
+    cover_width, cover_height, cover_renditions = images.size_fields()
     cover_alt = models.CharField(
         _("cover alt text"),
         max_length=200,
@@ -127,10 +117,7 @@ class Topic(models.Model):
             raise ValidationError(missing)
 
     def save(self, *args, **kwargs):
-        if self.cover and not self.cover._committed:
-            self.cover_renditions = images.store_upload(self.cover)
-        elif not self.cover:
-            self.cover_renditions = {}
+        images.keep_renditions(self, "cover")
         super().save(*args, **kwargs)
 
 
@@ -150,18 +137,8 @@ class Person(models.Model):
     institution = models.CharField(
         _("institution"), max_length=150, blank=True, help_text=_("Where they practise.")
     )
-    photo = models.ImageField(
-        _("photo"),
-        upload_to="people/",
-        blank=True,
-        validators=[images.validate_cover],
-        width_field="photo_width",
-        height_field="photo_height",
-        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    photo = images.image_field(_("photo"), "people/", "photo")
+    photo_width, photo_height, photo_renditions = images.size_fields()
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff account"),
@@ -198,10 +175,7 @@ class Person(models.Model):
         return images.picture_sources(self.photo_renditions)
 
     def save(self, *args, **kwargs):
-        if self.photo and not self.photo._committed:
-            self.photo_renditions = images.store_upload(self.photo)
-        elif not self.photo:
-            self.photo_renditions = {}
+        images.keep_renditions(self, "photo")
         super().save(*args, **kwargs)
 
 
@@ -547,18 +521,8 @@ class Article(models.Model):
         blank=True,
         help_text=_("Shown by search engines; the summary is used when empty."),
     )
-    cover = models.ImageField(
-        _("cover image"),
-        upload_to="covers/",
-        blank=True,
-        validators=[images.validate_cover],
-        width_field="cover_width",
-        height_field="cover_height",
-        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
-    )
-    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cover = images.image_field(_("cover image"), "covers/", "cover")
+    cover_width, cover_height, cover_renditions = images.size_fields()
     cover_alt = models.CharField(
         _("cover alt text"),
         max_length=200,
@@ -1038,10 +1002,7 @@ class Article(models.Model):
             setattr(self, field, BodyImage.stored_body(getattr(self, field), code))
             setattr(self, build_localized_fieldname("available", code), self.is_available_in(code))
         self._record_changes(before, minor=getattr(self, "minor_change", False))
-        if self.cover and not self.cover._committed:
-            self.cover_renditions = images.store_upload(self.cover)
-        elif not self.cover:
-            self.cover_renditions = {}
+        images.keep_renditions(self, "cover")
         super().save(*args, **kwargs)
         old_slug = getattr(self, "_loaded_slug", None)
         if old_slug and old_slug != self.slug:

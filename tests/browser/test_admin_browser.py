@@ -303,7 +303,7 @@ ADMIN_PAGES = [
 @pytest.mark.parametrize("width,scheme", [(375, "light"), (1280, "dark")])
 def test_admin_pages_have_no_serious_accessibility_violations(site, browser, width, scheme):
     seed = article_pk(site, "stem-cell-therapy-for-lumbar-disc-herniation")
-    assigned = article_pk(site, "yao-tu-ri-chang-hu-li")
+    assigned = article_pk(site, "jiu-zuo-xiao-tie-shi")
     found = {}
     for user in ["editor", "moderator", "translator"]:
         context = browser.new_context(
@@ -351,7 +351,7 @@ def test_a_translator_exports_translates_elsewhere_and_imports(site, zh_page, tm
     exported = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(exported)
     files = xliff2.Xliff2File.parsestring(exported.read_bytes()).getfilenames()
-    assert f"article-{article_pk(site, 'yao-tu-ri-chang-hu-li')}" in files
+    assert f"article-{article_pk(site, 'jiu-zuo-xiao-tie-shi')}" in files
     done = tmp_path / "done.xlf"
     done.write_bytes(fill_xliff(exported.read_bytes()))
     broken = tmp_path / "broken.xlf"
@@ -368,6 +368,6 @@ def test_a_translator_exports_translates_elsewhere_and_imports(site, zh_page, tm
     page.goto(f"{site.url}/admin/exchange/assignment/")  # both came back
     expect(page.locator("td.field-returned_at", has_text="-")).to_have_count(0)
     reader = page.context.new_page()
-    reader.goto(f"{site.url}/en/articles/yao-tu-ri-chang-hu-li/")
+    reader.goto(f"{site.url}/en/articles/jiu-zuo-xiao-tie-shi/")
     expect(reader.locator("h1")).to_contain_text("EN[")
     assert page.errors == []
