@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # Whole pages answer here, before sessions, languages, CSRF and the rest (their
     # headers are stored with each page).
     "core.pagecache.PublicPageCacheMiddleware",
+    # A client over the search rate is refused here, before the costly layers below.
+    "search.limits.SearchLimitMiddleware",
     "core.csp.CSPMiddleware",  # django-csp's, with the site's policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -17,9 +17,13 @@ from articles.admin import ArticleAdmin
 from articles.models import Article
 from core.languages import language_codes, language_name
 
-from . import assignments, transfer
+from . import assignments
 from .models import Assignment
 from .permissions import may_translate
+
+# ``transfer`` (and lxml with it) is imported by the export and import views only: a worker
+# that serves readers never loads them.
+FORMATS = {"xliff": _("XLIFF 2.0 (memoQ, Trados, OmegaT)"), "po": _("PO (Poedit)")}
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -32,7 +36,7 @@ class ExportForm(forms.Form):
     language = forms.ChoiceField(label=_("Translate into"), choices=_languages)
     kind = forms.ChoiceField(
         label=_("File format"),
-        choices=[("xliff", _("XLIFF 2.0 (memoQ, Trados, OmegaT)")), ("po", _("PO (Poedit)"))],
+        choices=list(FORMATS.items()),
         widget=forms.RadioSelect,
         initial="xliff",
     )
@@ -105,6 +109,8 @@ class AssignmentAdmin(admin.ModelAdmin):
                 "title": title, **extra}  # fmt: skip
 
     def export_view(self, request):
+        from . import transfer
+
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = ExportForm(request.POST or None, initial={"ids": request.GET.get("ids", "")})
@@ -152,6 +158,8 @@ class AssignmentAdmin(admin.ModelAdmin):
         return [a for a in articles.distinct().order_by("pk") if may_translate(request.user, a)]
 
     def import_view(self, request):
+        from . import transfer
+
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)

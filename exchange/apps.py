@@ -17,11 +17,12 @@ class ExchangeConfig(AppConfig):
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
-    """An article saved with a translation up to date: its units go into the memory, and
-    an open assignment for that language has come back."""
+    """An article saved: the task worker puts its up-to-date translations into the memory
+    (out of the request, and lxml out of the site's workers), and an open assignment whose
+    language is now up to date has come back."""
     if raw:
         return
-    from . import assignments, transfer
+    from . import assignments, tasks
 
-    transfer.learn(instance)
+    tasks.learn.enqueue(instance.pk)
     transaction.on_commit(lambda: assignments.came_back(instance.pk))

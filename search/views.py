@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import is_ratelimited
 
 from core.languages import language_codes, language_name
 from core.pagecache import PAGE
@@ -26,10 +25,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 def search(request):
     language = translation.get_language()
     form = SearchForm(request.GET if "q" in request.GET else None)
-    if form.is_bound and is_ratelimited(
-        request, group="search", key="ip", rate=settings.SEARCH_RATE, increment=True
-    ):
-        return render(request, "429.html", {"noindex": True, "what": "search"}, status=429)
+    # Over the search rate, a client is answered before it gets here (search.limits).
     shown = CONTROL.sub("", request.GET.get("q", ""))[: text.MAX_QUERY_LENGTH * 2]
     context = {"form": form, "noindex": True, "shown_query": shown, "elsewhere": []}
     if form.is_bound and form.is_valid():

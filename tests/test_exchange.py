@@ -303,11 +303,14 @@ def test_a_stale_version_exports_what_changed_and_carries_what_did_not(editor_cl
     assert "Second paragraph." in second.getnotes()
 
 
+@worker_test
 def test_the_translation_memory_fills_in_what_was_translated_before(editor_client):
     make_article(
         "first", body_zh_hans="<p>腰突很常见。</p>", body_en="<p>Disc herniation is common.</p>"
     )
     second = make_article("second", en=False, body_zh_hans="<p>腰突很常见。</p><p>新的一段。</p>")
+    assert not Memory.objects.exists()  # learned by the task worker, not in the request
+    run_tasks()
     assert Memory.objects.filter(source="腰突很常见。").exists()
     store = xliff2.Xliff2File.parsestring(export(editor_client, [second.pk]))
     units = {unit.getid(): unit for unit in store.units}
@@ -410,3 +413,19 @@ def test_transfer_refuses_units_that_were_not_exported(editor_client, illustrate
 
     checked = transfer.read(_xliff_target(done, "title", add_unit), "x.xlf")
     assert any("unit invented: it was not exported" in line for line in checked.problems)
+
+
+def test_a_site_worker_never_loads_the_exchange_or_lxml():
+    """Readers' workers stay small: the exchange's parsers load with its two admin views."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import config.urls, config.wsgi;"
+        "print(sorted(m for m in ('lxml', 'exchange.transfer') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    ).stdout  # fmt: skip
+    assert out.strip().endswith("[]"), out

@@ -62,12 +62,20 @@ def test_a_search_over_its_time_is_stopped_with_a_message(client, settings, monk
     assert f"/en/articles/{article.slug}/" in found
 
 
-def test_each_client_has_a_search_limit_answered_in_its_language(settings):
+def test_each_client_has_a_search_limit_answered_in_its_language(
+    settings, django_assert_num_queries
+):
     settings.SEARCH_RATE = "3/m"
     one, other = Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="198.51.100.2")
     statuses = [one.get("/zh-hans/search/?q=腰突").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    refused = one.get("/zh-hans/search/?q=腰突")
+    one.cookies["sessionid"] = "any"  # refused before sessions (and the database) are read
+    with django_assert_num_queries(0):
+        refused = one.get("/zh-hans/search/?q=腰突")
+    assert (
+        refused["Retry-After"] == "60"
+        and "default-src 'none'" in refused["Content-Security-Policy"]
+    )
     assert refused.status_code == 429 and 'lang="zh-Hans"' in refused.content.decode()
     assert "搜索次数太多" in refused.content.decode() and "评论" not in refused.content.decode()
     assert other.get("/en/search/?q=disc").status_code == 200
