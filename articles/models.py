@@ -922,19 +922,31 @@ class Article(models.Model):
             )
             rows = cursor.fetchall()
             # Always ask for the fill, so the page costs the same queries either way: the
-            # articles that share a topic with this one first, then its category's.
+            # newest articles that share a topic with this one, then its category's, each
+            # read through its own index (one OR of the two would read every article).
             topics = Article.topics.through._meta.db_table
-            # A table name from the model; the article is a parameter.
-            sharing = f"SELECT b.article_id FROM {topics} a JOIN {topics} b ON b.topic_id = a.topic_id WHERE a.article_id = %s"  # noqa: S608, E501
-            cursor.execute(
-                f"{select} WHERE {table}.id <> %s AND {visible}"
-                f" AND ({table}.category_id = %s OR {table}.id IN ({sharing}))"
-                f" ORDER BY CASE WHEN {table}.id IN ({sharing}) THEN 0 ELSE 1 END,"
-                f" {table}.publish_at DESC, {table}.id DESC LIMIT %s",
-                [self.pk, *params, self.category_id, self.pk, self.pk, 2 * limit],
+            newest = f"ORDER BY {table}.publish_at DESC, {table}.id DESC LIMIT %s"
+            # Names from the model; every value is a parameter.
+            shared = (
+                f"{select} JOIN {topics} b ON b.article_id = {table}.id"  # noqa: S608
+                f" WHERE b.topic_id IN (SELECT topic_id FROM {topics} WHERE article_id = %s)"
+                f" AND {table}.id <> %s AND {visible} {newest}"
             )
+            same = (
+                f"{select} WHERE {table}.category_id = %s AND {table}.id <> %s"
+                f" AND {visible} {newest}"
+            )
+            cursor.execute(
+                f"SELECT 0, s.* FROM ({shared}) s UNION ALL SELECT 1, c.* FROM ({same}) c"  # noqa: S608
+                " ORDER BY 1, publish_at DESC, id DESC",
+                [self.pk, self.pk, *params, 2 * limit, self.category_id, self.pk, *params, limit],
+            )
+            fill = [row[1:] for row in cursor.fetchall()]
             seen = {row[0] for row in rows}
-            rows += [row for row in cursor.fetchall() if row[0] not in seen][: limit - len(rows)]
+            for row in fill:
+                if len(rows) < limit and row[0] not in seen:
+                    seen.add(row[0])
+                    rows.append(row)
         url = detail_url_pattern(language)
         return [
             {
