@@ -17,12 +17,12 @@ class ExchangeConfig(AppConfig):
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
-    """An article saved: the task worker puts its up-to-date translations into the memory
-    (out of the request, and lxml out of the site's workers), and an open assignment whose
-    language is now up to date has come back."""
+    """An article saved: its up-to-date translations go into the memory, and an open
+    assignment whose language is now up to date has come back. (``transfer``, and lxml
+    with it, load with the first save: a worker that only serves readers never loads them.)"""
     if raw:
         return
-    from . import assignments, tasks
+    from . import assignments, transfer
 
-    tasks.learn.enqueue(instance.pk)
+    transfer.learn(instance)
     transaction.on_commit(lambda: assignments.came_back(instance.pk))

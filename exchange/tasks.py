@@ -1,5 +1,4 @@
-"""Work the task worker does: the mails of assignments (a failed mail is tried again), and
-learning an article's translations into the memory."""
+"""The mails of assignments, sent by the task worker; a failed mail is tried again."""
 
 import logging
 from datetime import timedelta
@@ -8,8 +7,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
-
-from articles.models import Article
 
 from . import assignments
 from .models import Assignment
@@ -47,12 +44,3 @@ def mail_assigned(assignment_id, attempt=1):
 def mail_returned(assignment_id, attempt=1):
     _send(mail_returned, assignment_id, attempt, assignments.returned_mail,
           lambda assignment: assignment.assigned_by)  # fmt: skip
-
-
-@task()
-def learn(article_id):
-    from . import transfer
-
-    article = Article.objects.filter(pk=article_id).first()
-    if article is not None:
-        transfer.learn(article)
