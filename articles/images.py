@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # The side of the square rendition link previews crop to (WeChat, Weibo).
@@ -21,6 +20,9 @@ RENDITION_FORMATS = (("webp", "WEBP", "image/webp"), ("jpg", "JPEG", "image/jpeg
 
 def _open(file):
     """Open ``file`` with Pillow, reading only its header; raise ValidationError if unusable."""
+    # Pillow is imported by uploads only: a worker serving readers never loads it.
+    from PIL import Image, UnidentifiedImageError
+
     file.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -106,6 +108,8 @@ def process_cover(file):
     Rendition files are written to the default storage under names derived
     from the content, so the same image is never stored twice.
     """
+    from PIL import Image, ImageOps
+
     image = _open(file)
     fmt = image.format
     image.load()

@@ -139,3 +139,20 @@ def test_check_deploy_is_clean_with_production_settings():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_worker_starts_without_what_only_editors_need():
+    """Readers' workers stay small: Pillow loads with an upload, the exchange's parsers
+    (lxml) with its admin views or an article's save; neither when a worker starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import config.urls, config.wsgi;"
+        "print(sorted(m for m in ('lxml', 'exchange.transfer', 'PIL') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    ).stdout  # fmt: skip
+    assert out.strip().endswith("[]"), out
