@@ -163,7 +163,6 @@ class AssignmentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        result = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             checked = transfer.read(upload.read(), upload.name)
@@ -178,8 +177,9 @@ class AssignmentAdmin(admin.ModelAdmin):
             context = self._context(request, _("Import a translation"), form=ImportForm(),
                                     result=result)  # fmt: skip
             return TemplateResponse(request, "admin/exchange/import.html", context, status=status)
-        context = self._context(request, _("Import a translation"), form=form, result=result)
-        return TemplateResponse(request, "admin/exchange/import.html", context)
+        context = self._context(request, _("Import a translation"), form=form)
+        status = 400 if form.is_bound else 200  # bound here: the upload itself was refused
+        return TemplateResponse(request, "admin/exchange/import.html", context, status=status)
 
 
 # The article list: an action to export the chosen articles, and who is translating each.

@@ -410,3 +410,24 @@ def test_transfer_refuses_units_that_were_not_exported(editor_client, illustrate
 
     checked = transfer.read(_xliff_target(done, "title", add_unit), "x.xlf")
     assert any("unit invented: it was not exported" in line for line in checked.problems)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00\xff\xfe garbage",
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0">&b;</xliff>',
+        b'<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" '
+        b'version="1.2"><file/></xliff>',
+        b'msgid ""\nmsgstr "X-Signature: forged\\n"\n\nmsgctxt "1:title"\nmsgid "x"\nmsgstr "y',
+        b'msgid ""\nmsgstr ""\n"X-Signature: forged\\n"\n\nmsgctxt "1:title"\nmsgid "x"\nmsgstr "y"\n',
+    ],
+    ids=["empty", "binary", "entities", "xliff-1.2", "broken-po", "forged-po"],
+)
+def test_hostile_files_are_refused_with_a_reason(editor_client, illustrated, content):
+    status, html = import_file(editor_client, content, "hostile.xlf")
+    assert status == 400
+    assert ("Nothing was imported" if content else "The submitted file is empty") in html
+    assert Article.objects.get(pk=illustrated.pk).title_en == ""
