@@ -735,14 +735,21 @@ class Article(models.Model):
             elif code not in edited and before[code] == "stale" and self._back_to_sync(code):
                 self.mark_translation_current(code)
 
+    def revision_at_sync(self, language):
+        """The revision that made the other language what it was when ``language`` was last
+        written or checked against it (the first one since that moment), or None."""
+        synced = getattr(self, self.status_field("synced", language))
+        if self.pk is None or synced is None:
+            return None
+        return self.history.filter(history_date__gte=synced).order_by("history_date").first()
+
     def _back_to_sync(self, language):
         """Whether the other language is again what it was when ``language`` was last
         written against it (a restore of that revision): then ``language`` is up to date."""
         other = self.other_language(language)
-        synced = getattr(self, self.status_field("synced", language))
-        if self.pk is None or synced is None or self._content(other) is None:
+        if self._content(other) is None:
             return False
-        then = self.history.filter(history_date__gte=synced).order_by("history_date").first()
+        then = self.revision_at_sync(language)
         names = [build_localized_fieldname(n, other) for n in ("title", "summary", "body")]
         return then is not None and self._content(other) == tuple(
             getattr(then, name) or "" for name in names

@@ -16,11 +16,7 @@ def changes_since_sync(article, language):
     """The other language's title, summary and body changes since ``language`` was last
     written or checked against it: a list of diffs, or None when no revision is that old."""
     source = Article.other_language(language)
-    synced = getattr(article, Article.status_field("synced", language))
-    past = None
-    if synced is not None:
-        # The revision written by the save that made the other language what it was then.
-        past = article.history.filter(history_date__gte=synced).order_by("history_date").first()
+    past = article.revision_at_sync(language)
     if past is None:
         return None
     diffs = []

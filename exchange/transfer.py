@@ -61,12 +61,9 @@ class Job:
 
 def _past_values(article, target):
     """The source language's fields as they were when ``target`` was last written
-    against them (the revision after that moment), or None."""
+    against them, or None."""
     source = Article.other_language(target)
-    synced = getattr(article, Article.status_field("synced", target))
-    if synced is None:
-        return None
-    past = article.history.filter(history_date__gte=synced).order_by("history_date").first()
+    past = article.revision_at_sync(target)
     if past is None:
         return None
     return {
