@@ -70,6 +70,11 @@ class ArticlesConfig(AppConfig):
                                           else [pagecache.CATALOG, f"topic:{row.pk}"])],
         )  # fmt: skip
         pagecache.register_schedule(Article.objects.next_visibility_change)
+        # Related cards are rendered from their arguments: a page has them rendered again in
+        # place when only they changed.
+        from .templatetags.related import render_cards
+
+        pagecache.register_part("related", render_cards)
 
 
 def article_scopes(article):

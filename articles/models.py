@@ -896,11 +896,16 @@ class Article(models.Model):
         return list(self.authors.all())
 
     def related_for(self, language):
-        """Curated related articles visible in ``language``, filled up from the articles that
-        share a topic with it, then from its category.
+        """Its related articles' cards in ``language`` (``related_rows``)."""
+        return self.related_rows(self.pk, self.category_id, language)
 
-        Rows with the ``title``, ``summary``, ``publish_at``, ``picture`` and ``url`` the
-        page's cards show.
+    @classmethod
+    def related_rows(cls, pk, category_id, language):
+        """Curated related articles of article ``pk`` visible in ``language``, filled up from
+        the articles that share a topic with it, then from its category (``category_id``).
+
+        Rows with the ``title``, ``summary``, ``publish_at``, cover ``renditions`` and ``url``
+        the page's cards show.
         Written in SQL because building these queries with the ORM costs several times
         what the database takes to answer them (bench/README.md); the visibility
         condition is compiled from ``published().available_in()`` (``visible_sql``).
@@ -925,7 +930,7 @@ class Article(models.Model):
             cursor.execute(
                 f"{select} JOIN articles_relatedlink l ON l.to_article_id = {table}.id"
                 f" WHERE l.from_article_id = %s AND {visible} ORDER BY l.sort_order, l.id LIMIT %s",
-                [self.pk, *params, limit],
+                [pk, *params, limit],
             )
             rows = cursor.fetchall()
             # Always ask for the fill, so the page costs the same queries either way: the
@@ -946,7 +951,7 @@ class Article(models.Model):
             cursor.execute(
                 f"SELECT 0, s.* FROM ({shared}) s UNION ALL SELECT 1, c.* FROM ({same}) c"  # noqa: S608
                 " ORDER BY 1, publish_at DESC, id DESC",
-                [self.pk, self.pk, *params, 2 * limit, self.category_id, self.pk, *params, limit],
+                [pk, pk, *params, 2 * limit, category_id, pk, *params, limit],
             )
             fill = [row[1:] for row in cursor.fetchall()]
             seen = {row[0] for row in rows}
@@ -961,9 +966,7 @@ class Article(models.Model):
                 "title": title,
                 "summary": summary,
                 "publish_at": read_datetime(publish_at),
-                "picture": images.picture_sources(
-                    json.loads(renditions) if isinstance(renditions, str) else renditions
-                ),
+                "renditions": json.loads(renditions) if isinstance(renditions, str) else renditions,
                 "url": url.format(slug),
             }
             for _pk, slug, title, summary, publish_at, renditions in rows

@@ -280,8 +280,6 @@ def render_article(request, article, preview=False, status=200, **extra):
     context = {
         "article": article,
         "description": article.description,
-        # Lazy: read only when the page's cached fragment has to be rendered again.
-        "related": partial(article.related_for, translation.get_language()),
         "language_links": SimpleLazyObject(partial(article.language_links, request)),
         "preview": preview,
         # Lazy too: built only when its cached fragment has to be rendered again.

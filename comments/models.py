@@ -28,17 +28,9 @@ class CommentQuerySet(VersionedQuerySet):
         query building and model instances cost more than the query (bench/README.md);
         ``approved()`` is restated here, and tests/test_page_queries.py ties the two.
         """
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(THREAD_FIELDS)} FROM comments_comment"  # noqa: S608 (no values in the text)
-                " WHERE article_id = %s AND status = %s ORDER BY created_at, id",
-                [article.pk, Comment.Status.APPROVED],
-            )
-            rows = [dict(zip(THREAD_FIELDS, values, strict=True)) for values in cursor.fetchall()]
-        for row in rows:
-            row["created_at"] = read_datetime(row["created_at"])
-            row["by_staff"] = bool(row["by_staff"])
-            row["replies"] = []
+        rows = self._shown_rows(
+            "article_id = %s AND status = %s", [article.pk, Comment.Status.APPROVED]
+        )
         by_id = {row["id"]: row for row in rows}
         top = []
         for row in rows:
@@ -50,13 +42,26 @@ class CommentQuerySet(VersionedQuerySet):
 
     def waiting(self, article, ids):
         """The comments among ``ids`` on ``article`` that wait for a moderator, oldest first:
-        a visitor's own, which only they see."""
-        return list(
-            self.pending()
-            .filter(article=article, pk__in=ids)
-            .order_by("created_at", "id")
-            .values(*THREAD_FIELDS)
-        )
+        a visitor's own, which only they see. In SQL too (``pending()`` restated)."""
+        ids = [int(pk) for pk in ids]
+        if not ids:
+            return []
+        where = f"article_id = %s AND status = %s AND id IN ({', '.join(['%s'] * len(ids))})"
+        return self._shown_rows(where, [article.pk, Comment.Status.PENDING, *ids])
+
+    def _shown_rows(self, where, params):
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(THREAD_FIELDS)} FROM comments_comment"  # noqa: S608 (no values in the text)
+                f" WHERE {where} ORDER BY created_at, id",
+                params,
+            )
+            rows = [dict(zip(THREAD_FIELDS, values, strict=True)) for values in cursor.fetchall()]
+        for row in rows:
+            row["created_at"] = read_datetime(row["created_at"])
+            row["by_staff"] = bool(row["by_staff"])
+            row["replies"] = []
+        return rows
 
 
 TEAM = gettext_noop("Editorial team")

@@ -32,6 +32,7 @@ from collections import OrderedDict
 from functools import partial
 from pathlib import Path
 from string import Formatter
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import checks
@@ -43,7 +44,6 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.text import compress_string
 
 SITE, LISTS, CATALOG, CLOCK = "site", "lists", "catalog", "clock"
 
@@ -52,11 +52,7 @@ SITE, LISTS, CATALOG, CLOCK = "site", "lists", "catalog", "clock"
 # Either way a whole page depends on the scopes of the parts it renders too (``PARTS``): an
 # article page is rendered again when its related cards' category changes, not when any
 # article does.
-PAGES = {
-    "articles:detail": (
-        SITE, CATALOG, CLOCK, "article:{slug}", "related:{slug}", "comments:{slug}",
-    ),
-}  # fmt: skip
+PAGES = {"articles:detail": (SITE, CATALOG, CLOCK, "article:{slug}", "comments:{slug}")}
 # What is remembered apart from whole pages: a template's {% part "name" arg=value %}, or a
 # value (``remember()``); keyed by these scopes (and SITE), the language and the arguments.
 PARTS = {
@@ -67,6 +63,8 @@ PARTS = {
     # Its related articles' cards: its links and what they link to, and the newest articles
     # of its topics and its category (the fill); the clock, for those published since.
     "related": ("related:{slug}", "category:{category}", "topic:{topics}", CLOCK),
+    # One related card, keyed by what it shows (its ``row``): never stale, no version to read.
+    "card": (),
     "comments": ("comments:{slug}",),  # its approved comments
     "search-row": (LISTS,),  # one search result's title, link, date and text
     "article-row": (CATALOG, "article:{slug}"),  # the article a page is about, with its category
@@ -81,6 +79,7 @@ PAGE_PARAMETERS = ("page", "p")
 PAGE = re.compile(r"[1-9][0-9]{0,8}")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 RENDER_LOCK_SECONDS = 10
+COMPRESS_LEVEL = 3  # 6 would make pages 6 % smaller, in twice the time (bench/README.md)
 
 _private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
 _uncached_parameters = set()
@@ -88,6 +87,7 @@ _schedules = []
 _response_hooks = []
 _watched = {}
 _reads = {}
+_renderers = {}
 _bumped = threading.local()
 
 
@@ -118,6 +118,13 @@ def register_schedule(next_change):
 def register_response_hook(hook):
     """``hook(request, response)`` runs on every public page served, from the cache or not."""
     _response_hooks.append(hook)
+
+
+def register_part(name, render):
+    """Part ``name`` is rendered from its arguments alone: ``render(request=request,
+    **arguments)`` gives its HTML in the current language (``in_place``); the parts it
+    remembers within it are not noted with the page (its own scopes must cover theirs)."""
+    _renderers[name] = render
 
 
 def watch(model, scopes, reads=()):
@@ -325,6 +332,11 @@ def release():
     return hashlib.sha256(manifest).hexdigest()[:16]
 
 
+def part_scopes(name, arguments):
+    """The scopes part ``name`` with ``arguments`` depends on."""
+    return [SITE, *_scopes(PARTS[name], arguments)]
+
+
 def _key(kind, parts, scopes, versions):
     named = hashlib.sha256(f"{parts}|{release()}|{scopes}|{versions}".encode())
     return f"{kind}:{named.hexdigest()[:32]}"
@@ -344,20 +356,22 @@ def _scopes(patterns, arguments):
             yield pattern.format_map({**arguments, lists[0]: value} if lists else arguments)
 
 
-def part_key(request, name, arguments):
+def part_key(request, name, arguments, noted=True):
     """The key of part ``name`` with ``arguments`` (a dict), for this request's language.
-    Its scopes are noted on the request: the whole page depends on them too."""
-    scopes = [SITE, *_scopes(PARTS[name], arguments)]
-    request.__dict__.setdefault("part_scopes", set()).update(scopes)
+    Its scopes are noted on the request: the whole page depends on them too (a part
+    rendered in place is noted apart, with where it stands)."""
+    scopes = part_scopes(name, arguments)
+    if noted:
+        request.__dict__.setdefault("part_scopes", set()).update(scopes)
     language = translation.get_language()
     return _key(f"part:{name}", f"{language}?{urlencode(sorted(arguments.items()))}", scopes,
                 _versions(request, scopes))  # fmt: skip
 
 
-def remember(request, name, arguments, render):
+def remember(request, name, arguments, render, noted=True):
     """Part ``name`` from the cache, or ``render()`` stored under its key (nothing is stored
     when ``render()`` raises: a 404 is never remembered)."""
-    key = part_key(request, name, arguments)
+    key = part_key(request, name, arguments, noted)
     found = cache().get(key)
     if found is None:
         found = render()
@@ -365,10 +379,47 @@ def remember(request, name, arguments, render):
     return found
 
 
-def remember_many(request, name, arguments, render):
+# Where a part rendered in place stands in a page that is being stored: between two of these.
+# The site's text never holds it (core.text cleans it out of everything stored).
+MARK = "\x00"
+
+
+def in_place(request, name, arguments):
+    """Part ``name`` (``register_part``), marked where it stands when the page is to be stored:
+    when only such parts changed, the stored page is served with them rendered again in
+    place, the rest of it as it was (``PublicPageCacheMiddleware``)."""
+    render = partial(_renderers[name], request=request, **arguments)
+    html = remember(request, name, arguments, render, noted=False)
+    places = request.__dict__.get("places")
+    if places is None:
+        return html
+    places.append((name, arguments, translation.get_language()))
+    return f"{MARK}{html}{MARK}"
+
+
+def _placed(request, content):
+    """The page's content without its marks, and where each part rendered in place stands in
+    it: (name, arguments, language, start, end), in bytes. None for that when the marks do
+    not pair up (a stray one in the request's own text): the page is then stored whole."""
+    places = request.__dict__.get("places") or []
+    if MARK.encode() not in content:
+        return content, ()
+    pieces = content.split(MARK.encode())
+    if len(pieces) != 2 * len(places) + 1:
+        return b"".join(pieces), None
+    at, found = 0, []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            found.append((*places[index // 2], at, at + len(piece)))
+        at += len(piece)
+    return b"".join(pieces), tuple(found)
+
+
+def remember_many(request, name, arguments, render, noted=True):
     """Many parts of one kind at once: ``arguments`` is a list of dicts, ``render(missing)``
     gives the values of those not found, in order."""
-    keys = [part_key(request, name, each) for each in arguments]
+    _versions(request, sorted({scope for each in arguments for scope in part_scopes(name, each)}))
+    keys = [part_key(request, name, each, noted) for each in arguments]
     found = cache().get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
@@ -463,14 +514,31 @@ class PageCopies:
 copies = PageCopies(settings.PAGE_COPIES_MB * 2**20)
 
 
+class Stored(NamedTuple):
+    """A page as stored: the key of the versions it shows, its response, the scopes of its
+    parts, and apart from them those of its frame (all but the parts rendered in place),
+    with the frame's key and where those parts stand (``_placed``)."""
+
+    key: str
+    status: int
+    headers: dict
+    packed: bytes
+    parts: tuple
+    frame_parts: tuple
+    frame: str
+    places: tuple
+
+
 class PublicPageCacheMiddleware:
     """Serve and store whole pages for visitors without a private cookie.
 
     A page is stored once per address, compressed (the few clients that do not take gzip
     get it decompressed), with the key of the versions it shows; it is served while those
-    are the current versions. While one worker renders a page anew, the others serve the copy stored before (for at
-    most RENDER_LOCK_SECONDS), so that a change does not send every worker to render the
-    same page at once.
+    are the current versions. When only parts rendered in place changed (``in_place``),
+    those are rendered again into the stored page; else the page is rendered anew. While one
+    worker does so, the others serve the copy stored before (for at most
+    RENDER_LOCK_SECONDS), so that a change does not send every worker to render the same
+    page at once.
     """
 
     def __init__(self, get_response):
@@ -482,13 +550,14 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         scopes = page_scopes(request)
-        _versions(request, scopes)
         if not _is_public(request):
+            _versions(request, scopes)  # read at once for the parts it renders
             response = self.get_response(request)
             patch_cache_control(response, private=True)  # may hold the visitor's own
             return response
         path = cache_path(request)
         if path is None:
+            _versions(request, scopes)  # read at once for the parts it renders
             return self._hooked(request, self.get_response(request))
         gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
 
@@ -502,22 +571,21 @@ class PublicPageCacheMiddleware:
         # is current. This process's copy first; the shared one if that is not current.
         address = page_address(path)
         stored, locked = copies.get(address), False
-        key = key_of(stored[4] if stored else ())
-        if (stored is None or stored[0] != key) and (shared := cache().get(address)):
-            stored, key = shared, key_of(shared[4])
+        key = key_of(stored.parts if stored else ())
+        if (stored is None or stored.key != key) and (shared := cache().get(address)):
+            stored, key = shared, key_of(shared.parts)
             copies.keep(address, stored)
         etag = self._etag(key, gzipped)
         if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return self._hooked(request, response)
-        fresh = stored is not None and stored[0] == key
+        fresh = stored is not None and stored.key == key
         if not fresh:
             locked = cache().add(f"{address}:lock", 1, RENDER_LOCK_SECONDS)
         if fresh or (stored is not None and not locked):  # or another worker renders it
-            _key_stored, status, headers, packed, _parts = stored
-            response = HttpResponse(packed if gzipped else gzip.decompress(packed),
-                                    status=status, headers=headers)  # fmt: skip
+            response = HttpResponse(stored.packed if gzipped else gzip.decompress(stored.packed),
+                                    status=stored.status, headers=stored.headers)  # fmt: skip
             if gzipped:
                 response["Content-Encoding"] = "gzip"
             if fresh:
@@ -526,24 +594,52 @@ class PublicPageCacheMiddleware:
             return self._hooked(request, response)
 
         try:
-            response = self.get_response(request)
+            if stored is not None and stored.places and key_of(stored.frame_parts) == stored.frame:
+                response, state = self._rendered_in_place(request, stored), "parts"
+            else:
+                if path == request.get_full_path():
+                    request.places = []  # parts rendered in place note where they stand
+                response, state = self.get_response(request), "miss"
             if self._storable(request, path, response):
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
                 patch_vary_headers(response, ["Accept-Encoding"])
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                packed = compress_string(response.content)
-                parts = tuple(sorted(request.__dict__.get("part_scopes", set()) - set(scopes)))
+                content, places = _placed(request, response.content)
+                response.content = content
+                noted = request.__dict__.get("part_scopes", set())
+                frame_parts = tuple(sorted(noted - set(scopes)))
+                placed = {s for place in places or () for s in part_scopes(*place[:2])}
+                parts = tuple(sorted((noted | placed) - set(scopes)))
                 key = key_of(parts)  # the versions its parts were rendered from
                 etag = self._etag(key, gzipped)
-                stored = (key, 200, headers, packed, parts)
+                stored = Stored(key, 200, headers, gzip.compress(content, COMPRESS_LEVEL, mtime=0),
+                                parts, frame_parts, key_of(frame_parts), places or ())  # fmt: skip
                 cache().set(address, stored, settings.PAGE_CACHE_SECONDS)
                 copies.keep(address, stored)
                 response["ETag"] = etag.replace("-gz", "")
-                response["X-Page-Cache"] = "miss"
+                response["X-Page-Cache"] = state
+            elif request.__dict__.get("places"):
+                response.content = _placed(request, response.content)[0]
         finally:
             if locked:
                 cache().delete(f"{address}:lock")
         return self._hooked(request, response)
+
+    @staticmethod
+    def _rendered_in_place(request, stored):
+        """The stored page with its parts rendered in place as they are now: the frame (all
+        the rest) is what it was."""
+        content = gzip.decompress(stored.packed)
+        pieces, places, at = [], [], 0
+        for name, arguments, language, start, end in stored.places:
+            with translation.override(language):
+                html = in_place(request, name, arguments)
+            pieces += [content[at:start], MARK.encode(), html.encode(), MARK.encode()]
+            places.append((name, arguments, language))
+            at = end
+        pieces.append(content[at:])
+        request.places, request.part_scopes = places, set(stored.frame_parts)
+        return HttpResponse(b"".join(pieces), status=stored.status, headers=stored.headers)
 
     @staticmethod
     def _etag(key, gzipped):

@@ -1,15 +1,20 @@
 """What a page shows is the visitor's own or everybody's, and it changes when its content does:
 the rules of core.pagecache, tried as readers, editors and the clock would."""
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Page, Person, RelatedLink
 from comments.models import Comment
+from core import pagecache
 
 from .factories import ORIGIN, approve, make_article, make_category, make_comment, post_comment
 
@@ -18,7 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  
 
 def fresh(**cookies):
     client = Client(HTTP_ORIGIN=ORIGIN)
-    client.cookies.update(cookies)
+    for name, value in cookies.items():
+        client.cookies[name] = value
     return client
 
 
@@ -177,8 +183,53 @@ def test_an_article_page_stays_cached_when_an_article_it_does_not_show_is_saved(
     related.title_en = "Renamed related"
     related.save()
     response = fresh().get(url)
-    assert response["X-Page-Cache"] == "miss" and "Renamed related" in response.content.decode()
+    assert response["X-Page-Cache"] == "parts" and "Renamed related" in response.content.decode()
     # And one in its category (the cards' fill), though not linked.
     sibling = make_article(category=article.category, title_en="A new sibling")
     assert "A new sibling" in fresh().get(url).content.decode()
     assert sibling.is_published()
+
+
+def test_cards_changed_alone_are_rendered_again_in_place_as_the_whole_page_would_be():
+    article = make_article()
+    related = make_article(category=make_category())
+    RelatedLink.objects.create(from_article=article, to_article=related)
+    approve(make_comment(article, body="A comment in the thread"))
+    url = f"/en/articles/{article.slug}/"
+    fresh().get(url)
+    related.title_en = "Renamed related"
+    related.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = fresh().get(url)
+    assert response["X-Page-Cache"] == "parts"
+    # The rest of the page was not rendered: no article, byline or comment read.
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "comments_comment" not in tables and "articles_article_authors" not in tables
+    in_place = response.content.decode()
+    assert "Renamed related" in in_place and "\x00" not in in_place
+    assert fresh().get(url)["X-Page-Cache"] == "hit"
+    cache.clear()
+    pagecache.copies.pages.clear()
+    whole = fresh().get(url)
+    assert whole["X-Page-Cache"] == "miss"
+
+    def without_token(page):  # the comment form's token names the moment it was made
+        return re.sub(r'name="token" value="[^"]*"', "", page)
+
+    assert without_token(in_place) == without_token(whole.content.decode())
+    # A visitor with cookies gets the same cards, without marks.
+    with_cookie = fresh(sessionid="none").get(url).content.decode()
+    assert "Renamed related" in with_cookie and "\x00" not in with_cookie
+
+
+def test_marks_that_do_not_pair_up_leave_a_page_stored_whole(rf):
+    request = rf.get("/en/")
+    request.places = [("related", {"slug": "a"}, "en")]
+    assert pagecache._placed(request, b"<p>\x00cards\x00</p>") == (
+        b"<p>cards</p>",
+        (("related", {"slug": "a"}, "en", 3, 8),),
+    )
+    assert pagecache._placed(request, b"<p>\x00cards\x00 and \x00</p>") == (
+        b"<p>cards and </p>",
+        None,
+    )

@@ -463,3 +463,17 @@ def test_same_origin_post_needs_no_csrf_cookie(headers):
     visitor = Client(enforce_csrf_checks=True, **headers)  # no cookie, no token: a cached page
     assert post(visitor, article).status_code == 302
     assert Comment.objects.count() == 1
+
+
+def test_own_waiting_comments_follow_the_moderator_at_once(client):
+    article = make_article()
+    post(client, article)
+    url = f"/zh-hans/articles/{article.slug}/"
+    assert "写得很好" in client.get(url).content.decode()
+    # Rejected with a bulk update (the admin's action): gone from its author's page too.
+    Comment.objects.update(status=Comment.Status.REJECTED)
+    assert "写得很好" not in client.get(url).content.decode()
+    # Approved: in the thread, no longer among the visitor's waiting comments.
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    page = client.get(url).content.decode()
+    assert "写得很好" in page and "等待审核" not in page and "own-comments" not in page

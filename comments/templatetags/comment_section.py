@@ -51,7 +51,7 @@ def comment_section(context, article):
             # Read only when the cached part is rendered again.
             "thread": partial(_thread, article),
             "blank_form": partial(CommentForm, article),
-            "own_waiting": _rows(Comment.objects.waiting(article, own_ids)) if own_ids else [],
+            "own_waiting": _own(request, article, own_ids, moderating is not None),
             "comments_closed": comments_closed(article),
             "comment_form": form,
             "moderating": moderating is not None,
@@ -59,6 +59,16 @@ def comment_section(context, article):
         request=request,
     )
     return mark_safe(html)  # noqa: S308 (an autoescaped template)
+
+
+def _own(request, article, ids, moderating):
+    """The visitor's own waiting comments under the thread (never cached: what a visitor
+    wrote and nobody else may see is kept out of the shared cache)."""
+    if not ids:
+        return ""
+    rows = _rows(Comment.objects.waiting(article, ids))
+    context = {"own_waiting": rows, "moderating": moderating}
+    return mark_safe(render_to_string("comments/_own.html", context).strip())  # noqa: S308 (an autoescaped template)
 
 
 def _thread(article):
