@@ -8,8 +8,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import models
+from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -149,7 +150,7 @@ def share_image(renditions):
     if not renditions or not renditions.get("share"):
         return None
     side, _side, name = renditions["share"]
-    return {"src": default_storage.url(name), "width": side, "height": side}
+    return {"src": media_url(name), "width": side, "height": side}
 
 
 def store_upload(field_file):
@@ -164,21 +165,28 @@ def store_upload(field_file):
     return renditions
 
 
+def media_url(name):
+    """``default_storage.url(name)``; on the file system without ``urljoin``'s parsing, which
+    a page of cards asks for dozens of times (bench/README.md)."""
+    storage = storages["default"]
+    if type(storage) is FileSystemStorage:  # its base URL ends in "/", names are relative
+        return storage.base_url + filepath_to_uri(name).lstrip("/")
+    return storage.url(name)
+
+
 def picture_sources(renditions):
     """Describe a cover's renditions for ``<picture>``: one ``<source>`` and the ``<img>``."""
     if not renditions or not renditions.get("jpg"):
         return None
 
     def srcset(ext):
-        return ", ".join(
-            f"{default_storage.url(name)} {width}w" for width, _h, name in renditions[ext]
-        )
+        return ", ".join(f"{media_url(name)} {width}w" for width, _h, name in renditions[ext])
 
     width, height, name = renditions["jpg"][-1]
     return {
         "webp_srcset": srcset("webp"),
         "jpg_srcset": srcset("jpg"),
-        "src": default_storage.url(name),
+        "src": media_url(name),
         "width": width,
         "height": height,
     }

@@ -759,8 +759,7 @@ class Article(models.Model):
         return reverse("articles:detail", args=[self.slug])
 
     def url_in(self, language):
-        with translation.override(language):
-            return self.get_absolute_url()
+        return detail_url_pattern(language).format(self.slug)  # a slug needs no quoting
 
     def language_links(self, request):
         """The switcher's and hreflang links: this article in each language it is written in."""

@@ -1,7 +1,7 @@
 """Links between the language versions of a page: the switcher and hreflang alternates."""
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +73,18 @@ def _in_language(request, code, current):
     """The requested URL in language ``code``; a path no view answers (a 404 page) keeps
     its path under the other language's prefix, so the switcher never points back here."""
     path = request.get_full_path()
-    url = translate_url(path, code)
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        url = translate_url(path, code)
+    else:  # what translate_url() does, without resolving the path again
+        try:
+            with translation.override(code):
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            url = path
+        else:
+            _path, mark, query = path.partition("?")
+            url += mark + query
     prefix = f"/{current}/"
     if code != current and url == path and path.startswith(prefix):
         url = f"/{code}/{path.removeprefix(prefix)}"

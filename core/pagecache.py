@@ -18,7 +18,10 @@ which scopes a row moves (``watch``). Whole pages are served only to requests wi
 private cookie, by address (path and page numbers), keyed by the scopes of the page and of
 every part it rendered (noted with it); a part's key names its language, the
 arguments its tag is given and where it is written, and ``request`` is hidden inside it,
-so a part cannot print what its key does not name.
+so a part cannot print what its key does not name. A part rendered from its arguments
+alone (``register_part``, ``in_place``) is marked where it stands in a stored page: when
+only such parts changed, they are rendered again into the stored page and the rest of it
+is kept.
 """
 
 import functools
@@ -415,6 +418,13 @@ def _placed(request, content):
     return b"".join(pieces), tuple(found)
 
 
+def _set_content(response, content):
+    """``content`` as the response's, and its length (set below, with the marks) with it."""
+    response.content = content
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+
+
 def remember_many(request, name, arguments, render, noted=True):
     """Many parts of one kind at once: ``arguments`` is a list of dicts, ``render(missing)``
     gives the values of those not found, in order."""
@@ -466,14 +476,20 @@ def cache_path(request):
 def page_scopes(request):
     """The scopes the requested page depends on before its parts (``PAGES``); the URL's match
     is kept as ``request.page_match`` for the response hooks."""
-    try:
-        with translation.override(translation.get_language_from_path(request.path_info)):
-            request.page_match = match = resolve(request.path_info)
-    except Resolver404:
-        request.page_match = match = None
+    request.page_match = match = _resolved(request.path_info, settings.ROOT_URLCONF)
     if match and match.view_name in PAGES:
         return [scope.format(**match.kwargs) for scope in PAGES[match.view_name]]
     return [SITE, LISTS, CATALOG, CLOCK]
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(path_info, urlconf):
+    """The URL's match (read only), or None; remembered: a cache hit resolves no URL."""
+    try:
+        with translation.override(translation.get_language_from_path(path_info)):
+            return resolve(path_info, urlconf)
+    except Resolver404:
+        return None
 
 
 def page_address(path):
@@ -605,7 +621,7 @@ class PublicPageCacheMiddleware:
                 patch_vary_headers(response, ["Accept-Encoding"])
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
                 content, places = _placed(request, response.content)
-                response.content = content
+                _set_content(response, content)
                 noted = request.__dict__.get("part_scopes", set())
                 frame_parts = tuple(sorted(noted - set(scopes)))
                 placed = {s for place in places or () for s in part_scopes(*place[:2])}
@@ -618,8 +634,8 @@ class PublicPageCacheMiddleware:
                 copies.keep(address, stored)
                 response["ETag"] = etag.replace("-gz", "")
                 response["X-Page-Cache"] = state
-            elif request.__dict__.get("places"):
-                response.content = _placed(request, response.content)[0]
+            elif request.__dict__.get("places") and not response.streaming:
+                _set_content(response, _placed(request, response.content)[0])
         finally:
             if locked:
                 cache().delete(f"{address}:lock")

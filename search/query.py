@@ -139,21 +139,45 @@ class TooSlow(Exception):
     """A search stopped at ``settings.SEARCH_TIME_LIMIT_MS``."""
 
 
+# For a search query on PostgreSQL: a time limit, and no sequential scan: for a query of many
+# terms the planner guesses reading every entry is cheaper than the GIN index, and each
+# entry's document is then read from TOAST and tested (bench/README.md).
+LIMITS = "SET LOCAL statement_timeout = %s; SET LOCAL enable_seqscan = off"
+
+
+class _Limited:
+    """A PostgreSQL cursor that sends its statement with ``LIMITS`` in front, in one message:
+    outside a transaction the message is one transaction of its own, which the settings
+    last for (one round trip, where a transaction of its own would take four)."""
+
+    def __init__(self, cursor, limit):
+        self.cursor, self.limit = cursor, limit
+
+    def execute(self, sql, params):
+        self.cursor.execute(f"{LIMITS}; {sql}", [self.limit, *params])
+        self.cursor.nextset()  # past the two settings' results
+        self.cursor.nextset()
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+
 @contextmanager
 def time_limit():
     """A cursor whose queries are stopped after ``SEARCH_TIME_LIMIT_MS`` (PostgreSQL's
-    ``statement_timeout`` for this transaction or savepoint; SQLite's progress handler),
-    raising ``TooSlow``: no search holds a worker or the database for long. On PostgreSQL
-    the planner is also kept off sequential scans for these queries."""
+    ``statement_timeout`` for them; SQLite's progress handler), raising ``TooSlow``: no
+    search holds a worker or the database for long. On PostgreSQL the planner is also kept
+    off sequential scans for these queries (``LIMITS``); outside a transaction the cursor
+    takes one statement (``_Limited``)."""
     limit = settings.SEARCH_TIME_LIMIT_MS
     try:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                yield _Limited(cursor, limit)
+            return
+        if connection.vendor == "postgresql":  # within a transaction: for a savepoint
             with transaction.atomic(), connection.cursor() as cursor:
-                # No sequential scan either: for a query of many terms the planner guesses
-                # reading every entry is cheaper than the GIN index, and each entry's
-                # document is then read from TOAST and tested (bench/README.md).
-                cursor.execute("SET LOCAL statement_timeout = %s; SET LOCAL enable_seqscan = off",
-                               [limit])  # fmt: skip
+                cursor.execute(LIMITS, [limit])
                 yield cursor
                 cursor.execute(
                     "SET LOCAL statement_timeout TO DEFAULT; SET LOCAL enable_seqscan TO DEFAULT"

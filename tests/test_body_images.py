@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from PIL import Image
 
+from articles.images import media_url
 from articles.models import Article, BodyImage
 
 from .factories import image_bytes, make_article, make_category, upload
@@ -213,3 +214,10 @@ def test_an_images_credit_shows_under_it_in_each_language_and_follows_its_edits(
     image.save()  # the cached article shows the new credit, escaped
     en = Client().get(f"/en/articles/{article.slug}/").content.decode()
     assert "Photo: &lt;b&gt;Han Meimei&lt;/b&gt;" in en and "Li Lei" not in en
+
+
+@pytest.mark.parametrize("name", ["covers/a-480.webp", "covers/中文 名 (1).jpg", "x/#?%.png"])
+def test_media_urls_are_the_storages_own(name, settings):
+    for base in ("/media/", "https://cdn.example.com/m/"):
+        settings.MEDIA_URL = base
+        assert media_url(name) == default_storage.url(name)

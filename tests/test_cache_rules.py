@@ -212,6 +212,7 @@ def test_cards_changed_alone_are_rendered_again_in_place_as_the_whole_page_would
     pagecache.copies.pages.clear()
     whole = fresh().get(url)
     assert whole["X-Page-Cache"] == "miss"
+    assert whole["Content-Length"] == str(len(whole.content))  # the marks' bytes are gone
 
     def without_token(page):  # the comment form's token names the moment it was made
         return re.sub(r'name="token" value="[^"]*"', "", page)

@@ -102,3 +102,31 @@ def test_erasing_a_persons_comments_removes_them_from_cached_pages_at_once():
     call_command("erase_comments", "gone@example.com")
     page = Client().get(url).content.decode()
     assert "Erase me" not in page and "Erased Person" not in page
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_the_time_limit_holds_for_search_queries_only(in_transaction, settings, monkeypatch):
+    from contextlib import nullcontext
+
+    from django.db import connection, transaction
+
+    article = make_article(title_en="Stem cells")
+    settings.SEARCH_TIME_LIMIT_MS = 1
+    slow = query._matches
+    burn = "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT count(*) FROM n)"  # noqa: E501
+
+    def dawdling(language, terms, **kwargs):
+        sql, params = slow(language, terms, **kwargs)
+        return sql.replace(" WHERE ", f" WHERE {burn} > 0 AND ", 1), params
+
+    monkeypatch.setattr(query, "_matches", dawdling)
+    with transaction.atomic() if in_transaction else nullcontext():
+        with pytest.raises(query.TooSlow):
+            query.matching("en", ["stem"])
+        # The statement after it runs, with no limit left behind.
+        with connection.cursor() as cursor:
+            started = time.monotonic()
+            cursor.execute(f"SELECT {burn}")
+            assert cursor.fetchone()[0] == 5000000 and time.monotonic() - started > 0.001
+    monkeypatch.setattr(query, "_matches", slow)
+    assert query.matching("en", ["stem"]) == [article.pk]
