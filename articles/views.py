@@ -149,6 +149,7 @@ def term_detail(request, slug):
     for form in term.forms():
         for name in ("title", "body"):
             uses |= Q(**{f"{build_localized_fieldname(name, language)}__icontains": form})
+    # Read only when the cached list has to be rendered again (each form in every body).
     articles = listing(language).filter(uses)[: settings.ARTICLES_PER_PAGE]
     context = {
         "term": term,

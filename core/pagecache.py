@@ -255,6 +255,13 @@ def bump(*scopes, origin=None):
         )
 
 
+def forget_everything():
+    """Remove every page and part the cache holds, at once, as soon as the transaction
+    commits: after an erasure, no copy of what was erased may stay (each process's own
+    copies are never served again: their versions moved)."""
+    transaction.on_commit(cache().clear)
+
+
 def restart_versions():
     """Jump ``site`` to a random version: after a restore, versions may have gone back."""
     from .models import PageVersion

@@ -21,3 +21,15 @@ class ResilientRedisCache(RedisCache):
         self._location = server
 
     incr = _resilient(RedisCache, "incr", _unavailable, RedisError)
+
+    def clear(self):
+        """This cache's keys only (its ``KEY_PREFIX``): the flood limit's counters share the
+        Redis database, and ``FLUSHDB`` would take them too."""
+        try:
+            client = self._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+        except RedisError:
+            return False
+        return True

@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from comments.models import Comment, Subscriber
+from core import pagecache
 
 
 class Command(BaseCommand):
@@ -40,4 +41,6 @@ class Command(BaseCommand):
                 content_type=ContentType.objects.get_for_model(Comment),
                 object_id__in=[str(pk) for pk in ids],
             ).update(object_repr="[erased]", change_message="")
+            # Cached pages and parts may hold the erased names and text under old versions.
+            pagecache.forget_everything()
         self.stdout.write(f"Erased {len(ids)} comments and their text in {erased} history entries.")
