@@ -82,7 +82,7 @@ PAGE_PARAMETERS = ("page", "p")
 PAGE = re.compile(r"[1-9][0-9]{0,8}")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 RENDER_LOCK_SECONDS = 10
-COMPRESS_LEVEL = 3  # 6 would make pages 6 % smaller, in twice the time (bench/README.md)
+COMPRESS_LEVEL = 3  # level 6 makes pages a little smaller in twice the time (bench/README.md)
 
 _private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
 _uncached_parameters = set()
