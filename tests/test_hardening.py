@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 import sqlite3
 import threading
 from contextlib import closing
@@ -264,3 +265,13 @@ def test_log_lines_cannot_be_forged_through_a_path():
         logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=0))
     )
     assert "\n" not in line and '/a\\nFAKE \\"x\\"' in line
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/articles/%00/", "/zh-hans/terms/%01%0b/", "/en/%7f%ef%bf%be/"]
+)
+def test_a_path_with_control_characters_gets_a_404_page_without_them(path):
+    response = Client().get(path)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", page)
